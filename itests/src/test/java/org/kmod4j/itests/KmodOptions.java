@@ -1,0 +1,86 @@
+package org.kmod4j.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.ops4j.pax.exam.Option;
+
+/**
+ * Pax Exam provisioning of kmod4j, in one place (a later issue publishes it as an option users
+ * put in their own tests). Host side only: used from {@code @Configuration} methods.
+ *
+ * <p>Jar locations come from system properties {@code kmod4j.jar.<key>} that the itests pom sets
+ * from the reactor (maven-dependency-plugin's {@code properties} goal), so {@code mvn verify}
+ * works without {@code install}.
+ */
+public final class KmodOptions {
+
+    private KmodOptions() {
+    }
+
+    /**
+     * The kmod4j container as a framework extension bundle (never started: the framework
+     * activates extensions itself), a fresh {@code kmod4j.state.dir} for this framework, and the
+     * JUnit bundles Pax Exam's probe needs.
+     */
+    public static Option container() {
+        return composite(
+                bundle(fileUrl("container")).noStart(),
+                frameworkProperty("kmod4j.state.dir").value(freshStateDir().toString()),
+                junitBundles());
+    }
+
+    /** The Gogo runtime and the kmod commands (scope {@code kmod}: lsmod, insmod, rmmod, modinfo). */
+    public static Option commands() {
+        return composite(
+                bundle(fileUrl("gogo.runtime")),
+                bundle(fileUrl("commands")));
+    }
+
+    /** Everything the kmod4j itests run with: the container and the commands. */
+    public static Option kmod4j() {
+        return composite(container(), commands());
+    }
+
+    /** The jar registered under {@code kmod4j.jar.<key>} (e.g. {@code tm-good}); fails clearly if unset. */
+    public static Path jar(String key) {
+        String value = System.getProperty("kmod4j.jar." + key);
+        if (value == null || value.isBlank() || value.startsWith("${")) {
+            throw new IllegalStateException("system property kmod4j.jar." + key + " is not set (got " + value
+                    + "): run the itests through Maven (mvn verify), which sets it from the reactor");
+        }
+        Path path = Path.of(value);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalStateException("kmod4j.jar." + key + " = " + value + " is not a file: build it first");
+        }
+        return path.toAbsolutePath();
+    }
+
+    /** A scratch directory under {@code target/itest} (system property {@code kmod4j.itest.dir}). */
+    public static Path scratchDir(String prefix) {
+        try {
+            Path base = Path.of(System.getProperty("kmod4j.itest.dir",
+                    System.getProperty("java.io.tmpdir") + File.separator + "kmod4j-itest"));
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base, prefix).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String fileUrl(String key) {
+        return jar(key).toUri().toString();
+    }
+
+    private static Path freshStateDir() {
+        return scratchDir("state-");
+    }
+}
