@@ -1,0 +1,55 @@
+package org.kmod4j.api;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.osgi.framework.Bundle;
+
+/**
+ * The container, registered as an OSGi service by the kmod4j framework extension. Lookups take
+ * no lock and never wait for a load or unload in progress.
+ */
+public interface ModuleContainer {
+
+    /**
+     * Loads a module: {@code insmod}. Concurrent loads of the same file content share one load
+     * and its result; a load of a name still loading waits for it and then fails with EEXIST
+     * (it became LIVE) or EBUSY (it failed); a name being unloaded gives EBUSY at once.
+     *
+     * @throws ModuleException ENOENT (no such file), ENOEXEC (not a module jar), EINVAL (bad
+     *     parameters), EEXIST, EBUSY, EINTR, or the code the module's init or a notifier failed
+     *     with; the container is then exactly as it was before the call
+     */
+    Module load(Path jar, LoadOptions options);
+
+    /**
+     * Unloads a module: {@code rmmod}.
+     *
+     * @throws ModuleException ENOENT (not loaded), EWOULDBLOCK (in use), EBUSY (not live, or
+     *     permanent), EINTR
+     */
+    void unload(String name, UnloadOptions options);
+
+    /** The module of this name unless it is still UNFORMED: Linux {@code find_module}. */
+    Optional<Module> find(String name);
+
+    /** The module backed by this bundle. */
+    Optional<Module> find(Bundle bundle);
+
+    /** The module whose class loader defined this class ("which module owns this frame?"). */
+    Optional<Module> find(Class<?> type);
+
+    /** The module owning this class loader. */
+    Optional<Module> find(ClassLoader loader);
+
+    /** Every formed module in load order, as one consistent snapshot. */
+    List<Module> modules();
+
+    /** Reads a module jar's metadata without loading it (modinfo FILE). */
+    ModuleInfo inspect(Path jar);
+
+    /** The container's taints, in Linux's letter order. */
+    Set<Taint> taints();
+}

@@ -1,0 +1,39 @@
+package org.kmod4j.api;
+
+import java.util.Map;
+
+import org.osgi.framework.BundleContext;
+
+/**
+ * What the container hands a module's {@link ModuleInit}: its bundle context, parameters and
+ * SRCU domains. Valid from COMING until the module is freed.
+ */
+public interface ModuleContext {
+
+    /** The module itself. */
+    Module module();
+
+    /** The module bundle's context. */
+    BundleContext bundleContext();
+
+    /** The container the module lives in. */
+    ModuleContainer container();
+
+    /** The value of a declared parameter (its default when not given), or {@code null}. */
+    String parameter(String name);
+
+    /** All parameter values, defaults filled in. */
+    Map<String, String> parameters();
+
+    /** The module's default SRCU domain (the one {@link Module#enter()} uses). */
+    SrcuDomain domain();
+
+    /**
+     * The module's SRCU domain of this name, created on first use. Domains belong to this
+     * module alone and are drained and cleaned up when it unloads.
+     */
+    SrcuDomain domain(String name);
+
+    /** Writes a line to the container's kernel-style log, prefixed with the module's name. */
+    void log(String message);
+}

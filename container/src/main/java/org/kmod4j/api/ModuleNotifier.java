@@ -1,0 +1,21 @@
+package org.kmod4j.api;
+
+/**
+ * The module notifier chain (Linux {@code register_module_notifier}): register an instance as
+ * an OSGi service (whiteboard). Notifiers run in descending {@code service.ranking} order, and
+ * in registration order within one ranking.
+ *
+ * <p>Events: {@link ModuleState#COMING} before the module's init, {@link ModuleState#LIVE}
+ * after it, {@link ModuleState#GOING} on unload after exit, on init failure and on any failure
+ * after COMING, always before the bundle is freed.
+ */
+@FunctionalInterface
+public interface ModuleNotifier {
+
+    /**
+     * @throws ModuleException on COMING only: vetoes the load with that code; GOING then goes
+     *     to the notifiers already called. Thrown on LIVE or GOING, or any other throwable, it
+     *     is reported and ignored.
+     */
+    void moduleEvent(ModuleState event, Module module);
+}

@@ -1,0 +1,23 @@
+package org.kmod4j.api;
+
+/** Taint flags of the container, with Linux's letters. */
+public enum Taint {
+    /** A module without an open-source license was loaded. */
+    PROPRIETARY_MODULE('P'),
+    /** A module was forcibly removed ({@code rmmod -f}). */
+    FORCED_RMMOD('R'),
+    /** The container issued a warning: a leak, a stray callback, a reference put below zero. */
+    WARN('W'),
+    /** An unsigned or untrusted module was loaded. */
+    UNSIGNED_MODULE('E');
+
+    private final char letter;
+
+    Taint(char letter) {
+        this.letter = letter;
+    }
+
+    public char letter() {
+        return letter;
+    }
+}

@@ -1,0 +1,43 @@
+package org.kmod4j.core;
+
+import java.util.Set;
+
+import org.osgi.framework.Bundle;
+
+/**
+ * What the core needs from the OSGi framework: the framework adapter implements it on Felix,
+ * core tests implement it in memory. Each method fails with a
+ * {@link org.kmod4j.api.ModuleException} carrying the code the load or unload should fail with.
+ */
+public interface BundleHost {
+
+    /** Installs the jar as a bundle without starting it. */
+    Hosted install(ModuleManifest manifest);
+
+    /** A bundle installed for a module. */
+    interface Hosted {
+
+        Bundle bundle();
+
+        /** Resolves the bundle; ENOENT naming the unresolved requirement if it cannot. */
+        void resolve();
+
+        /** The bundle's class loader (after resolve). */
+        ClassLoader classLoader();
+
+        /** Loads a class from the bundle. */
+        Class<?> loadClass(String name) throws ClassNotFoundException;
+
+        /** Ids of the bundles this one is wired to (packages imported, bundles required). */
+        Set<Long> providers();
+
+        /** Starts the bundle: its Bundle-Activator runs. */
+        void start();
+
+        /** Stops the bundle if it is active: its Bundle-Activator's stop runs. */
+        void stop();
+
+        /** Uninstalls the bundle and refreshes, waiting for the refresh to finish. */
+        void uninstall();
+    }
+}

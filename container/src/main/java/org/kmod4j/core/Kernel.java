@@ -1,0 +1,134 @@
+package org.kmod4j.core;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import org.kmod4j.api.LoadOptions;
+import org.kmod4j.api.Module;
+import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.ModuleInfo;
+import org.kmod4j.api.ModuleState;
+import org.kmod4j.api.Taint;
+import org.kmod4j.api.UnloadOptions;
+import org.osgi.framework.Bundle;
+
+/**
+ * The container: the registry with its lock-free lookups, and the entry points of the load and
+ * unload paths ({@link ModuleLoader}, {@link ModuleUnloader}). Depends on the JDK and the OSGi
+ * core API only; the framework is reached through a {@link BundleHost}.
+ */
+public final class Kernel implements ModuleContainer {
+    final BundleHost host;
+    final Executor executor;
+    final ModuleRegistry registry = new ModuleRegistry();
+    final NotifierChain notifiers;
+    final TaintFlags taints = new TaintFlags();
+    final LoadMerger merger = new LoadMerger();
+    /** Loads share, unloads exclude (seed 002: modprobe LOCK_SH, rmmod LOCK_EX); fair, so a
+     *  waiting unload holds back new loads instead of starving. */
+    final ReentrantReadWriteLock exclusion = new ReentrantReadWriteLock(true);
+    private final KernelLog log;
+    private final ModuleLoader loader;
+    private final ModuleUnloader unloader;
+
+    /**
+     * @param host the framework
+     * @param executor runs SRCU callbacks and their grace periods
+     * @param log the kernel log (dmesg)
+     */
+    public Kernel(BundleHost host, Executor executor, KernelLog log) {
+        this.host = Objects.requireNonNull(host, "host");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.log = Objects.requireNonNull(log, "log");
+        this.notifiers = new NotifierChain(log);
+        this.loader = new ModuleLoader(this);
+        this.unloader = new ModuleUnloader(this);
+    }
+
+    @Override
+    public Module load(Path jar, LoadOptions options) {
+        return loader.load(jar, options == null ? LoadOptions.defaults() : options);
+    }
+
+    @Override
+    public void unload(String name, UnloadOptions options) {
+        unloader.unload(name, options == null ? UnloadOptions.defaults() : options);
+    }
+
+    @Override
+    public Optional<Module> find(String name) {
+        return formed(registry.snapshot().entry(name));
+    }
+
+    @Override
+    public Optional<Module> find(Bundle bundle) {
+        return bundle == null ? Optional.empty() : formed(registry.snapshot().byBundleId(bundle.getBundleId()));
+    }
+
+    @Override
+    public Optional<Module> find(Class<?> type) {
+        return type == null ? Optional.empty() : find(type.getClassLoader());
+    }
+
+    @Override
+    public Optional<Module> find(ClassLoader loader) {
+        return loader == null ? Optional.empty() : formed(registry.snapshot().byLoader(loader));
+    }
+
+    private static Optional<Module> formed(KernelModule m) {
+        return m == null || m.state() == ModuleState.UNFORMED ? Optional.empty() : Optional.of(m);
+    }
+
+    @Override
+    public List<Module> modules() {
+        List<Module> out = new ArrayList<>();
+        for (KernelModule m : registry.snapshot().modules) {
+            if (m.state() != ModuleState.UNFORMED) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public ModuleInfo inspect(Path jar) {
+        return ModuleManifest.read(jar);
+    }
+
+    @Override
+    public Set<Taint> taints() {
+        return taints.get();
+    }
+
+    /** The notifier chain; the framework adapter feeds it from the service registry. */
+    public NotifierChain notifiers() {
+        return notifiers;
+    }
+
+    public KernelLog log() {
+        return log;
+    }
+
+    /** Adds a taint, logging it the first time. */
+    void taint(Taint t, String why) {
+        log.warn(why);
+        if (taints.add(t)) {
+            log.warn("kmod4j: container tainted: " + t.letter());
+        }
+    }
+
+    /** A warning: logged, and the container is tainted W. */
+    void warn(String text) {
+        taint(Taint.WARN, text);
+    }
+
+    SrcuStruct newDomain(String name, String owner) {
+        return new SrcuStruct(name, owner, executor, log, taints);
+    }
+}

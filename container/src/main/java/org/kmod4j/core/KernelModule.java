@@ -1,0 +1,365 @@
+package org.kmod4j.core;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.kmod4j.api.Errno;
+import org.kmod4j.api.Module;
+import org.kmod4j.api.ModuleException;
+import org.kmod4j.api.ModuleGuard;
+import org.kmod4j.api.ModuleInit;
+import org.kmod4j.api.ModuleRef;
+import org.kmod4j.api.ModuleState;
+import org.kmod4j.api.ParameterSpec;
+import org.kmod4j.api.SrcuDomain;
+import org.kmod4j.api.Taint;
+import org.osgi.framework.Bundle;
+
+/**
+ * A module: Linux's {@code struct module}. State, references and the reader-side entry are
+ * lock-free; the use links and the domain table change under the container's module mutex.
+ */
+public final class KernelModule implements Module {
+    static final String DEFAULT_DOMAIN = "default";
+
+    private final Kernel kernel;
+    private final ModuleManifest manifest;
+    private final Map<String, String> parameters;
+    private final boolean permanent;
+    private final long loadSequence;
+    private final Thread loader = Thread.currentThread();
+
+    private volatile ModuleState state = ModuleState.UNFORMED;
+    private final ModuleRefcount refcount = new ModuleRefcount();
+    private final CountDownLatch formed = new CountDownLatch(1);
+    private final Set<Taint> taints = Collections.synchronizedSet(EnumSet.noneOf(Taint.class));
+
+    private volatile BundleHost.Hosted hosted;
+    private volatile ClassLoader classLoader;
+    /** Modules using this one (Linux source_list); copy-on-write under the module mutex. */
+    private volatile List<KernelModule> holders = List.of();
+    /** Modules this one uses (Linux target_list); copy-on-write under the module mutex. */
+    private volatile List<KernelModule> uses = List.of();
+    private volatile SrcuStruct defaultDomain;
+    private volatile ModuleInit moduleInit;
+    private volatile KernelModuleContext context;
+    private final Map<String, SrcuStruct> domains = new ConcurrentHashMap<>();
+
+    KernelModule(Kernel kernel, ModuleManifest manifest, Map<String, String> parameters, boolean permanent, long loadSequence) {
+        this.kernel = kernel;
+        this.manifest = manifest;
+        this.parameters = parameters;
+        this.permanent = permanent;
+        this.loadSequence = loadSequence;
+    }
+
+    // ---- identity and metadata
+
+    @Override
+    public String name() {
+        return manifest.name();
+    }
+
+    @Override
+    public String version() {
+        return manifest.version();
+    }
+
+    @Override
+    public String filename() {
+        return manifest.filename();
+    }
+
+    @Override
+    public long size() {
+        return manifest.size();
+    }
+
+    ModuleManifest manifest() {
+        return manifest;
+    }
+
+    long loadSequence() {
+        return loadSequence;
+    }
+
+    Thread loaderThread() {
+        return loader;
+    }
+
+    @Override
+    public Bundle bundle() {
+        BundleHost.Hosted h = hosted;
+        return h == null ? null : h.bundle();
+    }
+
+    BundleHost.Hosted hosted() {
+        return hosted;
+    }
+
+    void hosted(BundleHost.Hosted h) {
+        this.hosted = h;
+    }
+
+    /** The module's Module-Init instance, or null; set during COMING. */
+    ModuleInit moduleInit() {
+        return moduleInit;
+    }
+
+    void moduleInit(ModuleInit init) {
+        this.moduleInit = init;
+    }
+
+    KernelModuleContext context() {
+        return context;
+    }
+
+    void context(KernelModuleContext c) {
+        this.context = c;
+    }
+
+    ClassLoader classLoader() {
+        return classLoader;
+    }
+
+    void classLoader(ClassLoader loader) {
+        this.classLoader = loader;
+    }
+
+    @Override
+    public boolean isPermanent() {
+        return permanent;
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public List<ParameterSpec> parameterSpecs() {
+        return manifest.parameterSpecs();
+    }
+
+    @Override
+    public Map<String, List<String>> info() {
+        return manifest.fields();
+    }
+
+    @Override
+    public Set<Taint> taints() {
+        synchronized (taints) {
+            return taints.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(taints));
+        }
+    }
+
+    void taint(Taint t) {
+        taints.add(t);
+    }
+
+    // ---- state
+
+    @Override
+    public ModuleState state() {
+        return state;
+    }
+
+    void state(ModuleState s) {
+        this.state = s;
+    }
+
+    /** Load finished (LIVE or failed): wakes same-name loaders waiting on this one. */
+    void finishLoading() {
+        formed.countDown();
+    }
+
+    /** Waits until the load of this module finished: Linux {@code finished_loading}. */
+    void awaitLoaded() throws InterruptedException {
+        formed.await();
+    }
+
+    boolean awaitLoaded(long millis) throws InterruptedException {
+        return formed.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- references
+
+    ModuleRefcount refcounter() {
+        return refcount;
+    }
+
+    @Override
+    public int refcount() {
+        return refcount.references();
+    }
+
+    @Override
+    public boolean tryGet() {
+        return state != ModuleState.GOING && refcount.tryGet();
+    }
+
+    @Override
+    public void put() {
+        if (!refcount.put()) {
+            kernel.warn("module_put: " + name() + ": reference put without a get (count not changed)");
+        }
+    }
+
+    @Override
+    public ModuleRef get() {
+        if (!tryGet()) {
+            throw new ModuleException(Errno.ENOENT, "Module " + name() + " is not currently loaded");
+        }
+        return new Ref(this);
+    }
+
+    private static final class Ref implements ModuleRef {
+        private final KernelModule module;
+        private boolean closed;
+
+        Ref(KernelModule module) {
+            this.module = module;
+        }
+
+        @Override
+        public Module module() {
+            return module;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                module.put();
+            }
+        }
+    }
+
+    // ---- uses / holders
+
+    @Override
+    public List<String> holders() {
+        return names(holders);
+    }
+
+    @Override
+    public List<String> uses() {
+        return names(uses);
+    }
+
+    List<KernelModule> holderModules() {
+        return holders;
+    }
+
+    List<KernelModule> usedModules() {
+        return uses;
+    }
+
+    /** Linux {@code add_module_usage}: this uses target; under the module mutex. */
+    void addUse(KernelModule target) {
+        if (uses.contains(target)) {
+            return;
+        }
+        List<KernelModule> u = new ArrayList<>(uses);
+        u.add(target);
+        uses = List.copyOf(u);
+        List<KernelModule> h = new ArrayList<>(target.holders);
+        h.add(this);
+        target.holders = List.copyOf(h);
+    }
+
+    /** Linux {@code module_unload_free}: drops every use link; under the module mutex. */
+    List<KernelModule> dropUses() {
+        List<KernelModule> dropped = uses;
+        for (KernelModule target : dropped) {
+            List<KernelModule> h = new ArrayList<>(target.holders);
+            h.remove(this);
+            target.holders = List.copyOf(h);
+        }
+        uses = List.of();
+        return dropped;
+    }
+
+    private static List<String> names(List<KernelModule> modules) {
+        List<String> n = new ArrayList<>();
+        for (KernelModule m : modules) {
+            n.add(m.name());
+        }
+        Collections.sort(n);
+        return Collections.unmodifiableList(n);
+    }
+
+    // ---- SRCU
+
+    /** Creates the default domain: at COMING. */
+    void createDomains() {
+        defaultDomain = domain(DEFAULT_DOMAIN);
+    }
+
+    @Override
+    public SrcuDomain domain() {
+        SrcuStruct d = defaultDomain;
+        if (d == null) {
+            throw new ModuleException(Errno.EBUSY, "Module " + name() + " is not formed yet");
+        }
+        return d;
+    }
+
+    /** The named domain, created on first use; never shared with another module. */
+    SrcuStruct domain(String domainName) {
+        return domains.computeIfAbsent(domainName, n -> kernel.newDomain(n, name()));
+    }
+
+    Map<String, SrcuStruct> domains() {
+        return domains;
+    }
+
+    @Override
+    public ModuleGuard enter() {
+        SrcuStruct d = defaultDomain;
+        if (d == null) {
+            throw notLive(state);
+        }
+        SrcuReaderCell cell = d.cell();
+        int idx = d.readLock(cell);
+        ModuleState s = state; // read after the fence in readLock: pairs with unload's GOING + grace period
+        if (s != ModuleState.LIVE) {
+            cell.incrementUnlock(idx);
+            throw notLive(s);
+        }
+        return new Guard(this, d, cell, idx);
+    }
+
+    private ModuleException notLive(ModuleState s) {
+        if (s == ModuleState.COMING || s == ModuleState.UNFORMED) {
+            return new ModuleException(Errno.EBUSY, "Module " + name() + " is still loading");
+        }
+        return new ModuleException(Errno.ENOENT, "Module " + name() + " is not currently loaded");
+    }
+
+    private static final class Guard extends SrcuReadGuard implements ModuleGuard {
+        private final KernelModule module;
+
+        Guard(KernelModule module, SrcuStruct domain, SrcuReaderCell cell, int idx) {
+            super(domain, cell, idx);
+            this.module = module;
+        }
+
+        @Override
+        public Module module() {
+            return module;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Module[" + name() + " " + state + "]";
+    }
+}

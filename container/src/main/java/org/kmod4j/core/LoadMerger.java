@@ -1,0 +1,59 @@
+package org.kmod4j.core;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+import org.kmod4j.api.Errno;
+import org.kmod4j.api.ModuleException;
+
+/**
+ * Concurrent loads of the same request share one load: Linux's {@code idempotent_init_module}
+ * (kernel/module/main.c, 9b9879fc0327). The key is the file's content digest plus the load
+ * options; the first caller runs the load, every caller that arrives while it runs waits on
+ * that load's own future (no global wake-up) and gets its result: the same module, or an error
+ * with the same code and message. Sequential, non-overlapping loads are not merged. A waiter
+ * that is interrupted gets EINTR (Linux 2124d84db293) and the load goes on for the others.
+ */
+final class LoadMerger {
+    private final ConcurrentHashMap<String, CompletableFuture<KernelModule>> inFlight = new ConcurrentHashMap<>();
+
+    KernelModule load(String key, Supplier<KernelModule> load) {
+        CompletableFuture<KernelModule> mine = new CompletableFuture<>();
+        CompletableFuture<KernelModule> first = inFlight.putIfAbsent(key, mine);
+        if (first != null) {
+            return await(first);
+        }
+        try {
+            KernelModule m = load.get();
+            mine.complete(m);
+            return m;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    private static KernelModule await(CompletableFuture<KernelModule> first) {
+        try {
+            return first.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModuleException(Errno.EINTR, "interrupted while waiting for a concurrent load of the same module");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ModuleException) {
+                ModuleException me = (ModuleException) cause;
+                throw new ModuleException(me.errno(), me.getMessage(), me);
+            }
+            throw new ModuleException(Errno.EIO, "the concurrent load of the same module failed: " + cause, cause);
+        }
+    }
+
+    int inFlight() {
+        return inFlight.size();
+    }
+}

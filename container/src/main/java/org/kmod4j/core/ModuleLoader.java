@@ -1,0 +1,217 @@
+package org.kmod4j.core;
+
+import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+
+import org.kmod4j.api.Errno;
+import org.kmod4j.api.LoadOptions;
+import org.kmod4j.api.ModuleException;
+import org.kmod4j.api.ModuleInit;
+import org.kmod4j.api.ModuleState;
+
+/**
+ * The load path: Linux {@code finit_module} → {@code load_module} → {@code do_init_module}.
+ * Manifest and parameters are checked before anything is installed; the name is reserved
+ * (UNFORMED) under the module mutex with the patient duplicate check; install, resolve and the
+ * use links follow; then COMING (domains, notifiers, init) and LIVE. Every failure unwinds to
+ * exactly the state before the call.
+ */
+final class ModuleLoader {
+    private final Kernel kernel;
+    private final AtomicLong sequence = new AtomicLong();
+
+    ModuleLoader(Kernel kernel) {
+        this.kernel = kernel;
+    }
+
+    KernelModule load(Path jar, LoadOptions options) {
+        Objects.requireNonNull(jar, "jar");
+        ModuleManifest manifest = ModuleManifest.read(jar);
+        Map<String, String> params = ModuleParameters.resolve(manifest, options.parameters());
+        boolean permanent = options.permanent() || manifest.permanent();
+        String key = manifest.digest() + '|' + permanent + '|' + options.parameters();
+        return kernel.merger.load(key, () -> loadShared(manifest, params, permanent));
+    }
+
+    private KernelModule loadShared(ModuleManifest manifest, Map<String, String> params, boolean permanent) {
+        Lock shared = kernel.exclusion.readLock();
+        try {
+            shared.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModuleException(Errno.EINTR, "could not insert module " + manifest.filename() + ": Interrupted system call");
+        }
+        try {
+            return loadModule(manifest, params, permanent);
+        } finally {
+            shared.unlock();
+        }
+    }
+
+    private KernelModule loadModule(ModuleManifest manifest, Map<String, String> params, boolean permanent) {
+        KernelModule mod = new KernelModule(kernel, manifest, params, permanent, sequence.incrementAndGet());
+        addUnformed(mod);
+        try {
+            form(mod);
+        } catch (RuntimeException | Error e) {
+            ModuleTeardown.free(kernel, mod);
+            throw e;
+        }
+        try {
+            kernel.notifiers.coming(mod);
+        } catch (ModuleException veto) {
+            // Linux: no second GOING broadcast after a veto; the chain already rolled back
+            mod.state(ModuleState.GOING);
+            ModuleTeardown.drainAndFree(kernel, mod, false, false);
+            throw new ModuleException(veto.errno(), insertError(mod, veto.errno()) + " (vetoed: " + veto.getMessage() + ")", veto);
+        }
+        try {
+            init(mod);
+        } catch (ModuleException e) {
+            initFailed(mod, e);
+            throw e;
+        }
+        mod.state(ModuleState.LIVE);
+        kernel.notifiers.live(mod);
+        mod.refcounter().putInit();
+        kernel.log().info(mod.name() + ": loaded" + (mod.parameters().isEmpty() ? "" : " " + mod.parameters())
+                + (permanent ? " (permanent)" : ""));
+        mod.finishLoading();
+        return mod;
+    }
+
+    /** Linux {@code add_unformed_module} with {@code module_patient_check_exists}. */
+    private void addUnformed(KernelModule mod) {
+        KernelModule old;
+        lockMutex(mod);
+        try {
+            old = kernel.registry.snapshot().entry(mod.name());
+            if (old == null) {
+                kernel.registry.publish(kernel.registry.snapshot().with(mod));
+                return;
+            }
+            ModuleState s = old.state();
+            if (s != ModuleState.UNFORMED && s != ModuleState.COMING) {
+                throw duplicate(mod, old);
+            }
+            if (old.loaderThread() == Thread.currentThread()) {
+                throw new ModuleException(Errno.EDEADLK, insertError(mod, Errno.EDEADLK) + " (" + mod.name() + " loads itself from its own init)");
+            }
+        } finally {
+            kernel.registry.mutex.unlock();
+        }
+        try {
+            old.awaitLoaded();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModuleException(Errno.EINTR, insertError(mod, Errno.EINTR));
+        }
+        // never retry: "Do not try to load it again right now"
+        KernelModule now = kernel.registry.snapshot().entry(mod.name());
+        throw duplicate(mod, now == null ? old : now);
+    }
+
+    private ModuleException duplicate(KernelModule mod, KernelModule old) {
+        if (old.state() == ModuleState.LIVE) {
+            return new ModuleException(Errno.EEXIST, insertError(mod, Errno.EEXIST) + " (module " + mod.name() + " is already loaded)");
+        }
+        String why = old.state() == ModuleState.GOING ? "is being unloaded" : "failed to load";
+        return new ModuleException(Errno.EBUSY, insertError(mod, Errno.EBUSY) + " (module " + mod.name() + " " + why + ")");
+    }
+
+    /** Install, resolve, use links, then COMING with the module's domains. */
+    private void form(KernelModule mod) {
+        BundleHost.Hosted hosted = kernel.host.install(mod.manifest());
+        mod.hosted(hosted);
+        hosted.resolve();
+        mod.classLoader(hosted.classLoader());
+        lockMutex(mod);
+        try {
+            RegistrySnapshot snap = kernel.registry.snapshot();
+            for (long id : hosted.providers()) {
+                KernelModule target = snap.byBundleId(id);
+                if (target == null || target == mod) {
+                    continue;
+                }
+                // Linux ref_module → strong_try_module_get: each use link holds a reference
+                if (target.state() == ModuleState.COMING || !target.tryGet()) {
+                    throw new ModuleException(target.state() == ModuleState.COMING ? Errno.EBUSY : Errno.ENOENT,
+                            insertError(mod, Errno.ENOENT) + " (module " + target.name() + " it uses is " + target.state().initstate() + ")");
+                }
+                mod.addUse(target);
+            }
+            mod.createDomains();
+            mod.context(new KernelModuleContext(kernel, mod));
+            mod.state(ModuleState.COMING);
+            kernel.registry.publish(snap.reindexed());
+        } finally {
+            kernel.registry.mutex.unlock();
+        }
+    }
+
+    /** The bundle's activation, then its Module-Init. */
+    private void init(KernelModule mod) {
+        BundleHost.Hosted hosted = mod.hosted();
+        ModuleInit init = mod.manifest().initClass() == null ? null : instantiate(mod, hosted);
+        try {
+            hosted.start();
+            if (init != null) {
+                mod.moduleInit(init);
+                init.init(mod.context());
+            }
+        } catch (Throwable t) {
+            throw initError(mod, t);
+        }
+    }
+
+    private ModuleInit instantiate(KernelModule mod, BundleHost.Hosted hosted) {
+        String initClass = mod.manifest().initClass();
+        Class<?> type;
+        try {
+            type = hosted.loadClass(initClass);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new ModuleException(Errno.ENOEXEC, insertError(mod, Errno.ENOEXEC) + " (Module-Init class " + initClass + " not found: " + e + ")");
+        }
+        if (!ModuleInit.class.isAssignableFrom(type)) {
+            throw new ModuleException(Errno.ENOEXEC, insertError(mod, Errno.ENOEXEC) + " (Module-Init class " + initClass
+                    + " does not implement " + ModuleInit.class.getName() + ")");
+        }
+        try {
+            return (ModuleInit) type.getConstructor().newInstance();
+        } catch (InvocationTargetException e) {
+            throw initError(mod, e.getCause());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new ModuleException(Errno.ENOEXEC, insertError(mod, Errno.ENOEXEC) + " (Module-Init class " + initClass
+                    + " cannot be instantiated: " + e + ")");
+        }
+    }
+
+    private static ModuleException initError(KernelModule mod, Throwable t) {
+        Errno errno = t instanceof ModuleException ? ((ModuleException) t).errno() : Errno.EIO;
+        return new ModuleException(errno, insertError(mod, errno) + " (init failed: " + t + ")", t);
+    }
+
+    /** Linux do_init_module's {@code fail:} path; the exit is not called. */
+    private void initFailed(KernelModule mod, ModuleException e) {
+        kernel.log().error(mod.name() + ": init failed: " + e.errno() + " " + e.getMessage());
+        mod.state(ModuleState.GOING);
+        ModuleTeardown.drainAndFree(kernel, mod, false, true);
+    }
+
+    private void lockMutex(KernelModule mod) {
+        try {
+            kernel.registry.mutex.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModuleException(Errno.EINTR, insertError(mod, Errno.EINTR));
+        }
+    }
+
+    static String insertError(KernelModule mod, Errno errno) {
+        return KmodWording.insertError(mod.filename(), errno);
+    }
+}

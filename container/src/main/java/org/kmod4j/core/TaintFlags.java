@@ -1,0 +1,38 @@
+package org.kmod4j.core;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.kmod4j.api.Taint;
+
+/** A set of taints that only grows, updated without a lock (Linux {@code add_taint}). */
+public final class TaintFlags {
+    private final AtomicInteger bits = new AtomicInteger();
+
+    /** @return whether the taint is new */
+    public boolean add(Taint t) {
+        int bit = 1 << t.ordinal();
+        return (bits.getAndUpdate(b -> b | bit) & bit) == 0;
+    }
+
+    public Set<Taint> get() {
+        int b = bits.get();
+        Set<Taint> out = EnumSet.noneOf(Taint.class);
+        for (Taint t : Taint.values()) {
+            if ((b & (1 << t.ordinal())) != 0) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** The letters, in Linux's order, e.g. "RW"; empty if untainted. */
+    public static String letters(Set<Taint> taints) {
+        StringBuilder s = new StringBuilder();
+        for (Taint t : taints) {
+            s.append(t.letter());
+        }
+        return s.toString();
+    }
+}

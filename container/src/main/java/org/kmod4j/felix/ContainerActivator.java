@@ -1,0 +1,83 @@
+package org.kmod4j.felix;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.core.Kernel;
+import org.kmod4j.core.KernelLog;
+import org.kmod4j.core.StateDirectoryLock;
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * The {@code ExtensionBundle-Activator} of the kmod4j framework extension: it receives the
+ * system bundle's context, locks the state directory, builds the kernel on the framework and
+ * registers it as the {@link ModuleContainer} service.
+ */
+public final class ContainerActivator implements BundleActivator {
+    /** Framework property naming the container's state directory. */
+    public static final String STATE_DIR = "kmod4j.state.dir";
+
+    private StateDirectoryLock lock;
+    private ExecutorService executor;
+    private NotifierWhiteboard notifiers;
+    private ServiceRegistration<?> registration;
+
+    @Override
+    public void start(BundleContext context) {
+        lock = StateDirectoryLock.acquire(stateDirectory(context));
+        executor = Executors.newCachedThreadPool(daemonThreads("kmod4j-srcu-"));
+        KernelLog log = new KernelLog(4096);
+        Kernel kernel = new Kernel(new FelixBundleHost(context), executor, log);
+        notifiers = new NotifierWhiteboard(context, kernel.notifiers());
+        notifiers.open(true);
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(Constants.SERVICE_DESCRIPTION, "kmod4j module container");
+        props.put(STATE_DIR, lock.directory().toString());
+        registration = context.registerService(ModuleContainer.class.getName(), kernel, props);
+        log.info("kmod4j: container started, state directory " + lock.directory());
+    }
+
+    @Override
+    public void stop(BundleContext context) {
+        if (registration != null) {
+            registration.unregister();
+        }
+        if (notifiers != null) {
+            notifiers.close();
+        }
+        if (executor != null) {
+            executor.shutdown();
+        }
+        if (lock != null) {
+            lock.close();
+        }
+    }
+
+    private static Path stateDirectory(BundleContext context) {
+        String configured = context.getProperty(STATE_DIR);
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        File data = context.getDataFile("kmod4j");
+        return data != null ? data.toPath().toAbsolutePath() : Path.of("kmod4j-state").toAbsolutePath();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
