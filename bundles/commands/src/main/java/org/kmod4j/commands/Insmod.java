@@ -1,0 +1,39 @@
+package org.kmod4j.commands;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.kmod4j.api.LoadOptions;
+
+/**
+ * {@code insmod [--permanent] FILE [key=value ...]}: loads one module jar, no dependency
+ * resolution (that is modprobe's job). Silent on success, like kmod's insmod.
+ */
+public final class Insmod {
+
+    private final ContainerAccess container;
+
+    Insmod(ContainerAccess container) {
+        this.container = container;
+    }
+
+    @Descriptor("insert a module jar into the container")
+    public void insmod(CommandSession session,
+            @Descriptor("load as a permanent module (never unloadable)")
+            @Parameter(names = {"-p", "--permanent"}, presentValue = "true", absentValue = "false")
+            boolean permanent,
+            @Descriptor("the module jar: a path or a file: URL") String file,
+            @Descriptor("module parameters: key=value (a bare key means an empty value)") String... parameters) {
+        try {
+            Path jar = ModuleArguments.file(session, file);
+            LoadOptions options = LoadOptions.of(ModuleArguments.parameters(Arrays.asList(parameters)))
+                    .withPermanent(permanent);
+            container.get().load(jar, options);
+        } catch (RuntimeException e) {
+            throw CommandErrors.report("insmod", e);
+        }
+    }
+}

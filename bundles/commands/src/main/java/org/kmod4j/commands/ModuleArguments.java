@@ -1,0 +1,65 @@
+package org.kmod4j.commands;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.felix.service.command.CommandSession;
+import org.kmod4j.api.Errno;
+import org.kmod4j.api.ModuleException;
+
+/** How the commands read their arguments: module files, module names, key=value parameters. */
+final class ModuleArguments {
+
+    private ModuleArguments() {
+    }
+
+    /**
+     * kmod's {@code is_module_filename}: an argument naming a file rather than a module. Module
+     * names match {@code [A-Za-z0-9_.-]}, so a '/' or a {@code file:} scheme means a path, and so
+     * does the {@code .jar} suffix (kmod: {@code .ko}).
+     */
+    static boolean isModuleFilename(String argument) {
+        return argument.indexOf('/') >= 0 || argument.indexOf(java.io.File.separatorChar) >= 0
+                || argument.startsWith("file:") || argument.endsWith(".jar");
+    }
+
+    /** A path or a {@code file:} URL; relative paths are relative to the session's directory. */
+    static Path file(CommandSession session, String argument) {
+        try {
+            if (argument.startsWith("file:")) {
+                return Paths.get(URI.create(argument));
+            }
+            Path path = Paths.get(argument);
+            if (path.isAbsolute()) {
+                return path;
+            }
+            Path base = session == null ? null : session.currentDir();
+            return (base == null ? Paths.get("").toAbsolutePath() : base).resolve(path).normalize();
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            throw new ModuleException(Errno.ENOENT, "invalid module file '" + argument + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Module parameters as kmod passes them: {@code key=value}, the value may itself contain '='
+     * (only the first one splits); a bare {@code key} is the key with an empty value. Later
+     * occurrences of a key replace earlier ones.
+     */
+    static Map<String, String> parameters(List<String> tokens) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (String token : tokens) {
+            int eq = token.indexOf('=');
+            String key = eq < 0 ? token : token.substring(0, eq);
+            String value = eq < 0 ? "" : token.substring(eq + 1);
+            if (key.isEmpty()) {
+                throw new ModuleException(Errno.EINVAL, "Invalid parameters: '" + token + "' has no name");
+            }
+            parameters.put(key, value);
+        }
+        return parameters;
+    }
+}

@@ -1,0 +1,38 @@
+package org.kmod4j.examples.cpufreq;
+
+import org.kmod4j.api.Errno;
+import org.kmod4j.api.ModuleException;
+
+/**
+ * The cpufreq driver slot. Like Linux, only one cpufreq driver can be registered; a second one
+ * is refused with ENODEV (what acpi-cpufreq's init returns when a driver already exists), so
+ * loading acpi_cpufreq and pcc_cpufreq together fails the second load.
+ */
+public final class CpufreqCore {
+
+    private static String driver;
+
+    private CpufreqCore() {
+    }
+
+    /** Registers the driver; fails with ENODEV while another driver is registered. */
+    public static synchronized void registerDriver(String name) {
+        if (driver != null) {
+            throw new ModuleException(Errno.ENODEV, "cpufreq driver " + driver + " already registered");
+        }
+        driver = name;
+    }
+
+    /** Unregisters the driver; fails with EINVAL if it is not the registered one. */
+    public static synchronized void unregisterDriver(String name) {
+        if (driver == null || !driver.equals(name)) {
+            throw new ModuleException(Errno.EINVAL, "cpufreq driver " + name + " is not registered");
+        }
+        driver = null;
+    }
+
+    /** The registered driver's name, or null. */
+    public static synchronized String currentDriver() {
+        return driver;
+    }
+}

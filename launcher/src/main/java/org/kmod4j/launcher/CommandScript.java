@@ -1,0 +1,44 @@
+package org.kmod4j.launcher;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+
+/**
+ * The {@code -c 'CMD; CMD'} mode: runs each command in one Gogo session, prints its result,
+ * and stops at the first failure.
+ */
+final class CommandScript {
+
+    /** The exception our commands throw after printing {@code <cmd>: ERROR: <message>} themselves. */
+    private static final String REPORTED = "org.kmod4j.api.ModuleException";
+
+    private CommandScript() {
+    }
+
+    /** @return the exit status: 0 when every command succeeded, 1 at the first failure */
+    static int run(CommandProcessor processor, String script, InputStream in, PrintStream out, PrintStream err) {
+        try (CommandSession session = processor.createSession(in, out, err)) {
+            for (String command : CommandSplitter.split(script)) {
+                try {
+                    Object result = session.execute(command);
+                    if (result != null) {
+                        String text = String.valueOf(session.format(result, Converter.INSPECT));
+                        out.print(text.endsWith("\n") ? text : text + "\n");
+                        out.flush();
+                    }
+                } catch (Exception e) {
+                    if (!e.getClass().getName().equals(REPORTED)) {
+                        err.println("kmod4j: ERROR: " + command + ": " + e.getMessage());
+                    }
+                    err.flush();
+                    return 1;
+                }
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,134 @@
+package org.kmod4j.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.felix.framework.FrameworkFactory;
+import org.apache.felix.gogo.runtime.activator.Activator;
+import org.apache.felix.service.command.CommandProcessor;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.launch.Framework;
+
+/**
+ * Felix embedded in this JVM, with the kmod4j container and Gogo.
+ *
+ * <p>The working arrangement: the Gogo <em>runtime</em> lives on the host class path, next to
+ * Felix, and its activator is started here with the system bundle's context. Its API packages
+ * ({@code org.apache.felix.service.command}, {@code .command.annotations},
+ * {@code org.apache.felix.service.threadio}) and its implementation packages
+ * ({@code org.apache.felix.gogo.runtime}, {@code .runtime.threadio}: gogo.jline imports
+ * {@code org.apache.felix.gogo.runtime}) are exported by the system bundle through
+ * {@code org.osgi.framework.system.packages.extra}, at the runtime's own versions. So the
+ * {@code CommandProcessor} service, the bundles that register commands (gogo.command,
+ * kmod4j-commands) and this launcher all see one copy of the Gogo API, and the launcher can
+ * open a {@code CommandSession} for {@code -c} without reflection. jline, gogo.jline and
+ * gogo.command are ordinary bundles installed from the launcher jar. The container is a
+ * framework extension (see CONTRACT/TOOLCHAIN): installed after {@code start()}, never started.
+ */
+final class EmbeddedFelix implements AutoCloseable {
+
+    /** The framework property naming the container's state directory. */
+    static final String STATE_DIR_PROPERTY = "kmod4j.state.dir";
+
+    private final Framework framework;
+    private final Activator gogo = new Activator();
+    private boolean gogoStarted;
+
+    private EmbeddedFelix(Framework framework) {
+        this.framework = framework;
+    }
+
+    /** Starts Felix with its cache under {@code stateDir/felix-cache} (cleaned at each start). */
+    static EmbeddedFelix start(Path stateDir) throws BundleException {
+        Map<String, String> config = new HashMap<>();
+        config.put(Constants.FRAMEWORK_STORAGE, stateDir.resolve("felix-cache").toString());
+        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, gogoPackages());
+        config.put(STATE_DIR_PROPERTY, stateDir.toString());
+        Framework framework = new FrameworkFactory().newFramework(config);
+        framework.init();
+        framework.start();
+        return new EmbeddedFelix(framework);
+    }
+
+    static String gogoPackages() {
+        String runtime = Versions.gogoRuntime();
+        return String.join(",",
+                "org.apache.felix.service.command;version=1.0.0",
+                "org.apache.felix.service.command.annotations;version=1.0.0",
+                "org.apache.felix.service.threadio;version=1.0.0",
+                "org.apache.felix.gogo.runtime;version=" + runtime,
+                "org.apache.felix.gogo.runtime.threadio;version=" + runtime);
+    }
+
+    BundleContext context() {
+        return framework.getBundleContext();
+    }
+
+    Framework framework() {
+        return framework;
+    }
+
+    /** Installs the container extension bundle; its activator registers the ModuleContainer service. */
+    Bundle installContainer() throws BundleException, IOException {
+        return install(EmbeddedBundles.CONTAINER);
+    }
+
+    /** Starts the Gogo runtime (CommandProcessor and ThreadIO services) from the host class path. */
+    void startGogoRuntime() throws Exception {
+        gogo.start(context());
+        gogoStarted = true;
+    }
+
+    CommandProcessor commandProcessor() {
+        var reference = context().getServiceReference(CommandProcessor.class);
+        if (reference == null) {
+            throw new IllegalStateException("the Gogo runtime is not running");
+        }
+        return context().getService(reference);
+    }
+
+    /** Installs the embedded bundles, then starts them in the given order. */
+    List<Bundle> installAndStart(List<String> jars) throws BundleException, IOException {
+        List<Bundle> bundles = new ArrayList<>();
+        for (String jar : jars) {
+            bundles.add(install(jar));
+        }
+        for (Bundle bundle : bundles) {
+            bundle.start();
+        }
+        return bundles;
+    }
+
+    private Bundle install(String jar) throws BundleException, IOException {
+        try (InputStream in = EmbeddedBundles.open(jar)) {
+            return context().installBundle("kmod4j:bundles/" + jar, in);
+        }
+    }
+
+    /** Blocks until the framework has stopped (the shell's exit stops it). */
+    void awaitStop() throws InterruptedException {
+        framework.waitForStop(0);
+    }
+
+    /** Stops Gogo and the framework, waiting for the framework to finish. */
+    @Override
+    public void close() throws Exception {
+        if ((framework.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {
+            if (gogoStarted) {
+                gogoStarted = false;
+                gogo.stop(context());
+            }
+            framework.stop();
+        }
+        framework.waitForStop(30_000);
+    }
+}
