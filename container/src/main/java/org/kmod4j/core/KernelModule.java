@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.Module;
@@ -39,6 +38,8 @@ public final class KernelModule implements Module {
     private volatile ModuleState state = ModuleState.UNFORMED;
     private final ModuleRefcount refcount = new ModuleRefcount();
     private final CountDownLatch formed = new CountDownLatch(1);
+    /** Same-name loads waiting for this one to finish loading. */
+    private final java.util.concurrent.atomic.AtomicInteger waiters = new java.util.concurrent.atomic.AtomicInteger();
     private final Set<Taint> taints = Collections.synchronizedSet(EnumSet.noneOf(Taint.class));
 
     private volatile BundleHost.Hosted hosted;
@@ -182,12 +183,19 @@ public final class KernelModule implements Module {
 
     /** Waits until the load of this module finished: Linux {@code finished_loading}. */
     void awaitLoaded() throws InterruptedException {
-        formed.await();
+        waiters.incrementAndGet();
+        try {
+            formed.await();
+        } finally {
+            waiters.decrementAndGet();
+        }
     }
 
-    boolean awaitLoaded(long millis) throws InterruptedException {
-        return formed.await(millis, TimeUnit.MILLISECONDS);
+    /** Same-name loads waiting now (tests use it to prove a burst overlapped). */
+    int waiters() {
+        return waiters.get();
     }
+
 
     // ---- references
 

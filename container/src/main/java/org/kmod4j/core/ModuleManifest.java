@@ -150,11 +150,7 @@ public final class ModuleManifest implements ModuleInfo {
                 md.update(buf, 0, n);
             }
         }
-        StringBuilder b = new StringBuilder();
-        for (byte x : md.digest()) {
-            b.append(String.format("%02x", x));
-        }
-        return b.toString();
+        return java.util.HexFormat.of().formatHex(md.digest());
     }
 
     private List<ParameterSpec> parameters(String header) {

@@ -19,10 +19,17 @@ import java.lang.invoke.VarHandle;
  * atomic operation; no lock is taken and no thread waits. Zero is absorbing: once
  * {@code tryRelease} has seen or made zero, the count never leaves it, which is what lets the
  * unload proceed without a lock against {@code tryGet}.
+ *
+ * <p>Where kmod4j differs: the base is {@code 2^30}, not Linux's 1. With a base of 1 a put
+ * without a get silently consumes the base (Linux only warns once the count goes negative).
+ * With a large base the count reads exactly {@code BASE} when the base is held and nobody has a
+ * reference, so such a put is refused and reported; and a count below {@code BASE} can only be
+ * the short window inside {@code tryRelease} where the base is off and real references
+ * remain, in which every put is legitimate. References are bounded by {@code 2^31-1-BASE}.
  */
 public final class ModuleRefcount {
-    /** Linux {@code MODULE_REF_BASE}. */
-    public static final int BASE = 1;
+    /** Linux {@code MODULE_REF_BASE}, made large; see the notes. */
+    public static final int BASE = 1 << 30;
 
     private static final VarHandle COUNT;
 
@@ -58,7 +65,7 @@ public final class ModuleRefcount {
      */
     public boolean put() {
         int c = count;
-        while (c > 0) {
+        while (c > 0 && c != BASE) {
             int witness = (int) COUNT.compareAndExchange(this, c, c - 1);
             if (witness == c) {
                 return true;
@@ -100,13 +107,9 @@ public final class ModuleRefcount {
         return true;
     }
 
-    /** Forced unload: the base is dropped although references remain. */
-    void forceRelease() {
-        COUNT.getAndAdd(this, -BASE);
-    }
-
     /** References beyond the base: Linux {@code module_refcount()}; -1 once released. */
     public int references() {
-        return count - BASE;
+        int c = count;
+        return c == 0 ? -1 : c >= BASE ? c - BASE : c;
     }
 }

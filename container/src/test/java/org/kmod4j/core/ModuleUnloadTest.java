@@ -1,0 +1,157 @@
+package org.kmod4j.core;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Test;
+import org.kmod4j.api.Errno;
+import org.kmod4j.api.LoadOptions;
+import org.kmod4j.api.Module;
+import org.kmod4j.api.ModuleRef;
+import org.kmod4j.api.ModuleState;
+import org.kmod4j.api.Taint;
+import org.kmod4j.api.UnloadOptions;
+
+/** rmmod's checks in Linux's order: holders, state, permanence, references; force; --wait. */
+public class ModuleUnloadTest extends KernelTestBase {
+
+    @Test
+    public void aHeldReferenceBlocksUnloadUntilPut() throws Exception {
+        Module a = kernel.load(jars.module("a"), null);
+        assertTrue(a.tryGet());
+        assertEquals(1, a.refcount());
+        String before = state();
+
+        assertEquals("Module a is in use", expect(Errno.EWOULDBLOCK, () -> kernel.unload("a", null)).getMessage());
+        assertEquals("the failed unload restored the base reference", before, state());
+        assertEquals(ModuleState.LIVE, a.state());
+        assertTrue("references still work after a refused unload", a.tryGet());
+        a.put();
+
+        a.put();
+        kernel.unload("a", null);
+        assertFalse(kernel.find("a").isPresent());
+    }
+
+    @Test
+    public void moduleRefIsTryWithResources() throws Exception {
+        Module a = kernel.load(jars.module("a"), null);
+        try (ModuleRef ref = a.get()) {
+            assertEquals(1, a.refcount());
+            ref.close(); // a second close below must not put twice
+        }
+        assertEquals(0, a.refcount());
+        kernel.unload("a", null);
+    }
+
+    @Test
+    public void putWithoutGetIsReportedNotWrapped() throws Exception {
+        Module a = kernel.load(jars.module("a"), null);
+        a.put();
+        assertEquals(0, a.refcount());
+        assertTrue(kernel.taints().contains(Taint.WARN));
+        assertTrue(log.entries().toString(), log.entries().toString().contains("reference put without a get"));
+        kernel.unload("a", null);
+    }
+
+    @Test
+    public void forceBypassesReferencesAndTaintsR() throws Exception {
+        Module a = kernel.load(jars.module("a"), null);
+        assertTrue(a.tryGet());
+        kernel.unload("a", UnloadOptions.defaults().withForce(true));
+        assertFalse(kernel.find("a").isPresent());
+        assertEquals(Set.of(Taint.FORCED_RMMOD), kernel.taints());
+        assertTrue(a.taints().contains(Taint.FORCED_RMMOD));
+        assertFalse("a forced-out module gives no new references", a.tryGet());
+    }
+
+    @Test
+    public void holdersBlockUnloadEvenWhenForced() throws Exception {
+        Module lib = kernel.load(jars.module("lib"), null);
+        Module user = kernel.load(jars.module("user", "X-Test-Uses", "lib"), null);
+        Module user2 = kernel.load(jars.module("user2", "X-Test-Uses", "lib"), null);
+        assertEquals(List.of("user", "user2"), lib.holders());
+        assertEquals(List.of("lib"), user.uses());
+        assertEquals("each use link holds a reference", 2, lib.refcount());
+        String before = state();
+
+        assertEquals("Module lib is in use by: user user2", expect(Errno.EWOULDBLOCK, () -> kernel.unload("lib", null)).getMessage());
+        expect(Errno.EWOULDBLOCK, () -> kernel.unload("lib", UnloadOptions.defaults().withForce(true)));
+        assertEquals(before, state());
+        assertTrue("force refused by holders does not taint", kernel.taints().isEmpty());
+
+        kernel.unload("user", null);
+        kernel.unload("user2", null);
+        assertEquals(List.of(), lib.holders());
+        assertEquals(0, lib.refcount());
+        kernel.unload("lib", null);
+    }
+
+    @Test
+    public void permanentModulesAreNeverRemoved() throws Exception {
+        kernel.load(jars.module("p"), LoadOptions.defaults().withPermanent(true));
+        kernel.load(jars.module("q", "Module-Permanent", "true"), null);
+        String before = state();
+        for (String name : List.of("p", "q")) {
+            assertTrue(expect(Errno.EBUSY, () -> kernel.unload(name, null)).getMessage().contains("permanent"));
+            expect(Errno.EBUSY, () -> kernel.unload(name, UnloadOptions.defaults().withForce(true)));
+            assertTrue(kernel.find(name).orElseThrow().isPermanent());
+        }
+        assertEquals(before, state());
+    }
+
+    @Test
+    public void waitRetriesUntilTheReferenceIsDropped() throws Exception {
+        Module a = kernel.load(jars.module("a"), null);
+        assertTrue(a.tryGet());
+        CompletableFuture<Void> unload = CompletableFuture.runAsync(
+                () -> kernel.unload("a", UnloadOptions.defaults().withWaitMillis(10_000)));
+        Thread.sleep(100);
+        assertFalse("still waiting while the reference is held", unload.isDone());
+        a.put();
+        unload.get(10, TimeUnit.SECONDS);
+        assertFalse(kernel.find("a").isPresent());
+    }
+
+    @Test
+    public void waitGivesUpWithEwouldblock() throws Exception {
+        Module a = kernel.load(jars.module("a"), null);
+        assertTrue(a.tryGet());
+        expect(Errno.EWOULDBLOCK, () -> kernel.unload("a", UnloadOptions.defaults().withWaitMillis(50)));
+        assertEquals(ModuleState.LIVE, a.state());
+        a.put();
+    }
+
+    @Test
+    public void anExitThatThrowsIsReportedAndTheModuleStillGoes() throws Exception {
+        kernel.load(jars.module("a"), null);
+        TestModules.EXIT.put("a", ctx -> {
+            throw new IllegalStateException("exit broke");
+        });
+        kernel.unload("a", null);
+        assertFalse(kernel.find("a").isPresent());
+        assertTrue(host.installedNames().isEmpty());
+        assertTrue(kernel.taints().contains(Taint.WARN));
+        assertTrue(log.entries().toString().contains("exit broke"));
+    }
+
+    @Test
+    public void unloadFromInsideALoadIsRefusedNotDeadlocked() throws Exception {
+        kernel.load(jars.module("victim"), null);
+        TestModules.INIT.put("a", ctx -> ctx.container().unload("victim", null));
+        expect(Errno.EDEADLK, () -> {
+            try {
+                kernel.load(jars.module("a"), null);
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertTrue(kernel.find("victim").isPresent());
+    }
+}

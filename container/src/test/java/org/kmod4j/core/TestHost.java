@@ -1,0 +1,143 @@
+package org.kmod4j.core;
+
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+
+import org.kmod4j.api.Errno;
+import org.kmod4j.api.ModuleException;
+import org.osgi.framework.Bundle;
+
+/**
+ * An in-memory framework for core tests: bundles are ids with their own class loader. Test
+ * headers steer it: {@code X-Test-Uses: a b} wires the bundle to modules a and b,
+ * {@code X-Test-Unresolved: why} fails resolve, {@code X-Test-Activator: fail} fails start.
+ */
+final class TestHost implements BundleHost {
+    final AtomicLong ids = new AtomicLong(100);
+    final Map<Long, TestHosted> installed = new ConcurrentHashMap<>();
+    final List<String> events = new CopyOnWriteArrayList<>();
+    /** Runs inside install, before the bundle exists: lets a test hold a load UNFORMED. */
+    volatile Runnable onInstall = () -> { };
+
+    @Override
+    public Hosted install(ModuleManifest manifest) {
+        onInstall.run();
+        Attributes attrs;
+        try (JarFile jar = new JarFile(manifest.path().toFile())) {
+            attrs = jar.getManifest().getMainAttributes();
+        } catch (IOException e) {
+            throw new ModuleException(Errno.EIO, "test host: " + e);
+        }
+        TestHosted h = new TestHosted(ids.incrementAndGet(), manifest.name(), attrs);
+        installed.put(h.id, h);
+        events.add("install " + h.name);
+        return h;
+    }
+
+    /** Installed bundles by module name. */
+    Set<String> installedNames() {
+        Set<String> names = new LinkedHashSet<>();
+        installed.values().forEach(h -> names.add(h.name));
+        return names;
+    }
+
+    final class TestHosted implements Hosted {
+        final long id;
+        final String name;
+        final Attributes attrs;
+        final Bundle bundle;
+        final ClassLoader loader;
+        volatile int state = Bundle.INSTALLED;
+
+        TestHosted(long id, String name, Attributes attrs) {
+            this.id = id;
+            this.name = name;
+            this.attrs = attrs;
+            this.loader = new URLClassLoader("module " + name, new URL[0], TestHost.class.getClassLoader());
+            this.bundle = (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] {Bundle.class},
+                    (proxy, method, args) -> {
+                        switch (method.getName()) {
+                            case "getBundleId": return id;
+                            case "getSymbolicName": return attrs.getValue("Bundle-SymbolicName");
+                            case "getState": return state;
+                            case "getBundleContext": return null;
+                            case "hashCode": return Long.hashCode(id);
+                            case "equals": return proxy == args[0];
+                            case "toString": return "TestBundle[" + id + " " + name + "]";
+                            default: throw new UnsupportedOperationException(method.getName());
+                        }
+                    });
+        }
+
+        @Override
+        public Bundle bundle() {
+            return bundle;
+        }
+
+        @Override
+        public void resolve() {
+            String why = attrs.getValue("X-Test-Unresolved");
+            if (why != null) {
+                throw new ModuleException(Errno.ENOENT, "test host: unresolved " + why);
+            }
+            state = Bundle.RESOLVED;
+        }
+
+        @Override
+        public ClassLoader classLoader() {
+            return loader;
+        }
+
+        @Override
+        public Class<?> loadClass(String className) throws ClassNotFoundException {
+            return loader.loadClass(className);
+        }
+
+        @Override
+        public Set<Long> providers() {
+            Set<Long> ids = new LinkedHashSet<>();
+            String uses = attrs.getValue("X-Test-Uses");
+            if (uses != null) {
+                for (String u : uses.trim().split("\\s+")) {
+                    installed.values().stream().filter(h -> h.name.equals(u)).forEach(h -> ids.add(h.id));
+                }
+            }
+            return ids;
+        }
+
+        @Override
+        public void start() {
+            if ("fail".equals(attrs.getValue("X-Test-Activator"))) {
+                throw new IllegalStateException("Bundle-Activator failed: test activator");
+            }
+            state = Bundle.ACTIVE;
+            events.add("start " + name);
+        }
+
+        @Override
+        public void stop() {
+            if (state == Bundle.ACTIVE) {
+                state = Bundle.RESOLVED;
+                events.add("stop " + name);
+            }
+        }
+
+        @Override
+        public void uninstall() {
+            state = Bundle.UNINSTALLED;
+            installed.remove(id);
+            events.add("uninstall " + name);
+        }
+    }
+}
