@@ -19,7 +19,7 @@ final class Banner {
             b.append("example modules: ").append(examples).append(" (loaded: ")
                     .append(loaded.isEmpty() ? "none" : String.join(" ", loaded)).append(")\n");
         }
-        b.append("Type 'lsmod' to list modules, 'help' for every command, 'help insmod' for one; Ctrl-D or 'exit' quits.\n");
+        b.append("Type 'lsmod' to list modules, 'help' for every command, 'help insmod' for one; Ctrl-D or 'exit 0' quits.\n");
         if (examples != null) {
             b.append("Try: modinfo hello | rmmod cpufreq | insmod ").append(examples.resolve("pcc-cpufreq.jar")).append('\n');
         }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.felix.framework.FrameworkFactory;
+import org.apache.felix.gogo.runtime.CommandProcessorImpl;
 import org.apache.felix.gogo.runtime.activator.Activator;
 import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.framework.Bundle;
@@ -16,6 +17,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * Felix embedded in this JVM, with the kmod4j container and Gogo.
@@ -86,6 +89,12 @@ final class EmbeddedFelix implements AutoCloseable {
     void startGogoRuntime() throws Exception {
         gogo.start(context());
         gogoStarted = true;
+        // gogo.jline's default gosh_profile prints Gogo's motd unless $.gosh_quiet is set; the
+        // launcher prints its own banner. Constants are visible in every session.
+        CommandProcessor processor = commandProcessor();
+        if (processor instanceof CommandProcessorImpl) {
+            ((CommandProcessorImpl) processor).addConstant(".gosh_quiet", Boolean.TRUE);
+        }
     }
 
     CommandProcessor commandProcessor() {
@@ -106,6 +115,34 @@ final class EmbeddedFelix implements AutoCloseable {
             bundle.start();
         }
         return bundles;
+    }
+
+    /**
+     * Installs and starts jline and gogo.jline: the interactive shell runs on a thread the
+     * gogo.jline activator creates, which inherits this thread's context class loader. jline
+     * finds its terminal providers (exec, ffm, jni...) through the context class loader, so it
+     * is set to jline's own bundle class loader while the shell starts; with the launcher's
+     * class loader there, jline finds no provider and falls back to a dumb terminal.
+     */
+    void startShell() throws BundleException, IOException {
+        List<Bundle> bundles = new ArrayList<>();
+        for (String jar : EmbeddedBundles.SHELL) {
+            bundles.add(install(jar));
+        }
+        Bundle jline = bundles.get(0);
+        if (!framework.adapt(FrameworkWiring.class).resolveBundles(bundles)) {
+            throw new BundleException("cannot resolve the shell bundles " + bundles);
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(jline.adapt(BundleWiring.class).getClassLoader());
+        try {
+            for (Bundle bundle : bundles) {
+                bundle.start();
+            }
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 
     private Bundle install(String jar) throws BundleException, IOException {

@@ -80,7 +80,7 @@ public final class Main implements Callable<Integer> {
             out.print(Banner.text(state, examples, loaded));
             out.flush();
             if (!noShell) {
-                felix.installAndStart(EmbeddedBundles.SHELL);
+                felix.startShell();
             }
             felix.awaitStop();
             return 0;

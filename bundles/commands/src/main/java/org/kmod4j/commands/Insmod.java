@@ -2,6 +2,7 @@ package org.kmod4j.commands;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -20,17 +21,20 @@ public final class Insmod {
         this.container = container;
     }
 
-    @Descriptor("insert a module jar into the container")
+    @Descriptor("insert a module jar into the container: insmod [-p|--permanent] FILE [key=value ...]")
     public void insmod(CommandSession session,
             @Descriptor("load as a permanent module (never unloadable)")
             @Parameter(names = {"-p", "--permanent"}, presentValue = "true", absentValue = "false")
             boolean permanent,
-            @Descriptor("the module jar: a path or a file: URL") String file,
-            @Descriptor("module parameters: key=value (a bare key means an empty value)") String... parameters) {
+            @Descriptor("FILE (the module jar: a path or a file: URL), then module parameters key=value"
+                    + " (a bare key means an empty value)") String... arguments) {
+        if (arguments.length == 0) {
+            throw CommandErrors.usage("insmod", "missing filename.");
+        }
         try {
-            Path jar = ModuleArguments.file(session, file);
-            LoadOptions options = LoadOptions.of(ModuleArguments.parameters(Arrays.asList(parameters)))
-                    .withPermanent(permanent);
+            Path jar = ModuleArguments.file(session, arguments[0]);
+            List<String> parameters = Arrays.asList(arguments).subList(1, arguments.length);
+            LoadOptions options = LoadOptions.of(ModuleArguments.parameters(parameters)).withPermanent(permanent);
             container.get().load(jar, options);
         } catch (RuntimeException e) {
             throw CommandErrors.report("insmod", e);

@@ -24,7 +24,8 @@ public final class Lsmod {
     @Descriptor("show the loaded modules: name, size, references and holders (Used by), state")
     public String lsmod() {
         try {
-            return render(container.get());
+            // no final newline: the shell adds one when it prints a result
+            return render(container.get()).stripTrailing();
         } catch (RuntimeException e) {
             throw CommandErrors.report("lsmod", e);
         }

@@ -52,7 +52,8 @@ public final class Modinfo {
                     }
                 }
             }
-            return out.toString();
+            String text = out.toString().stripTrailing();
+            return text.isEmpty() ? null : text;
         } catch (RuntimeException e) {
             throw CommandErrors.report("modinfo", e);
         }
