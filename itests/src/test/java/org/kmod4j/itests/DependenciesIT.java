@@ -89,8 +89,11 @@ public class DependenciesIT {
         assertEquals(List.of("tm_user"), lib.holders());
         assertEquals(List.of("tm_lib"), user.uses());
         assertEquals(List.of(), user.holders());
+        // kmod lsmod: "%-19s %8ld  %d" then the holders; the use link holds one reference on tm_lib
+        assertEquals(1, lib.refcount());
         String row = lsmodRow(lsmod(processor), "tm_lib");
-        assertTrue("lsmod 'Used by' names tm_user: [" + row + "]", row != null && row.trim().endsWith("tm_user"));
+        assertTrue("lsmod 'Used by' names tm_user: [" + row + "]",
+                row != null && row.startsWith(String.format("%-19s %8d  %d %s", "tm_lib", lib.size(), 1, "tm_user")));
 
         // held: rmmod tm_lib is refused, forced or not, and changes nothing
         String held = snapshot(context, container, processor);

@@ -2,6 +2,7 @@ package org.kmod4j.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
@@ -92,6 +93,7 @@ public class LoadUnloadIT {
         // the Bundle-Activator ran first, then init, while the module was COMING
         assertEquals("activator.start,init:COMING", trace("tm_good"));
 
+        assertNotEquals("a loaded module shows in the snapshot", before, snap());
         // visible: by name, in the registry, as the service init registered, in lsmod
         assertSame(m, container.find("tm_good").orElseThrow());
         assertEquals(List.of("tm_good"), Kmod.names(container));
