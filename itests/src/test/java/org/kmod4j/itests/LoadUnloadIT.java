@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
@@ -33,6 +34,9 @@ import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
+import org.kmod4j.api.ModuleInfo;
+import org.kmod4j.api.ModuleRef;
+import org.kmod4j.api.ParameterSpec;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.UnloadOptions;
 import org.ops4j.pax.exam.Configuration;
@@ -221,5 +225,50 @@ public class LoadUnloadIT {
         assertNotNull("rmmod of a module not loaded fails: " + r, r.failure);
         assertTrue(r.toString(), r.err.contains("rmmod: ERROR: Module tm_good is not currently loaded"));
         assertEquals(before, snap());
+    }
+    @Test
+    public void inspectAndModinfoReadTheManifestWithoutLoading() throws Exception {
+        Path jar = KmodOptions.jar("tm-params");
+        String before = snap();
+        ModuleInfo info = container.inspect(jar);
+        assertEquals("tm_params", info.name());
+        assertEquals(Files.size(jar), info.size());
+        assertEquals(List.of("greeting", "count", "verbose", "limit"),
+                info.parameterSpecs().stream().map(ParameterSpec::name).collect(Collectors.toList()));
+        assertEquals(List.of("kmod4j integration-test module with typed parameters"), info.fields().get("description"));
+        assertEquals(List.of("Apache-2.0"), info.fields().get("license"));
+        // kmod's modinfo: "%-16s" key, then the value; parm: is "name:description (type)"
+        String out = Kmod.ok(processor, "kmod:modinfo '" + jar + "'");
+        assertTrue(out, out.contains(String.format("%-16s%s", "description:", "kmod4j integration-test module with typed parameters")));
+        assertTrue(out, out.contains(String.format("%-16s%s", "parm:", "count:How often (int)")));
+        assertEquals("inspect and modinfo FILE load nothing", before, snap());
+
+        Module m = container.load(KmodOptions.jar("tm-good"), LoadOptions.defaults());
+        assertEquals(List.of("tm-good-alias"), m.info().get("alias"));
+        assertEquals(List.of("kmod4j developers"), m.info().get("author"));
+        String loaded = Kmod.ok(processor, "kmod:modinfo tm_good");
+        assertTrue(loaded, loaded.contains(String.format("%-16s%s", "alias:", "tm-good-alias")));
+    }
+
+    @Test
+    public void aReferencedModuleIsInUseUntilPut() {
+        Module m = container.load(KmodOptions.jar("tm-good"), LoadOptions.defaults());
+        assertEquals(0, m.refcount());
+        assertTrue(m.tryGet());
+        assertEquals(1, m.refcount());
+        String held = snap();
+        ModuleException e = failure(Errno.EWOULDBLOCK, () -> container.unload("tm_good", UnloadOptions.defaults()));
+        assertEquals("Module tm_good is in use", e.getMessage());
+        assertNoTrace("rmmod of a referenced module", held, context, container, processor);
+        assertEquals(ModuleState.LIVE, m.state());
+
+        try (ModuleRef ref = m.get()) {
+            assertSame(m, ref.module());
+            assertEquals(2, m.refcount());
+        }
+        m.put();
+        assertEquals(0, m.refcount());
+        container.unload("tm_good", UnloadOptions.defaults());
+        assertTrue(container.find("tm_good").isEmpty());
     }
 }
