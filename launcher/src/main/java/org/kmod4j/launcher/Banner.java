@@ -9,7 +9,7 @@ final class Banner {
     private Banner() {
     }
 
-    static String text(Path stateDir, Path examples, List<String> loaded) {
+    static String text(Path stateDir, Path examples, List<String> loaded, boolean shell) {
         StringBuilder b = new StringBuilder();
         b.append("kmod4j ").append(Versions.kmod4j())
                 .append(": OSGi bundles with the load/unload discipline of Linux kernel modules (Apache Felix ")
@@ -18,6 +18,10 @@ final class Banner {
         if (examples != null) {
             b.append("example modules: ").append(examples).append(" (loaded: ")
                     .append(loaded.isEmpty() ? "none" : String.join(" ", loaded)).append(")\n");
+        }
+        if (!shell) {
+            b.append("running without a shell; Ctrl-C stops the container.\n");
+            return b.toString();
         }
         b.append("Type 'lsmod' to list modules, 'help' for every command, 'help insmod' for one; Ctrl-D or 'exit 0' quits.\n");
         if (examples != null) {

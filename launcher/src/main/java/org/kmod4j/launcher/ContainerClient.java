@@ -3,6 +3,7 @@ package org.kmod4j.launcher;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -10,6 +11,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -28,6 +30,13 @@ final class ContainerClient {
     private ContainerClient(BundleContext context, Object container) {
         this.context = context;
         this.container = container;
+    }
+
+    /** The container service if it is registered now. */
+    static Optional<ContainerClient> find(BundleContext context) {
+        ServiceReference<?> reference = context.getServiceReference(SERVICE);
+        Object container = reference == null ? null : context.getService(reference);
+        return Optional.ofNullable(container).map(c -> new ContainerClient(context, c));
     }
 
     /** Waits for the container service registered by the extension's activator. */

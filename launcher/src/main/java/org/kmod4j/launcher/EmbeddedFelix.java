@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.felix.framework.FrameworkFactory;
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
@@ -42,16 +43,20 @@ final class EmbeddedFelix implements AutoCloseable {
     static final String STATE_DIR_PROPERTY = "kmod4j.state.dir";
 
     private final Framework framework;
+    private final FelixLog log;
     private final Activator gogo = new Activator();
     private boolean gogoStarted;
 
-    private EmbeddedFelix(Framework framework) {
+    private EmbeddedFelix(Framework framework, FelixLog log) {
         this.framework = framework;
+        this.log = log;
     }
 
     /** Starts Felix with its cache under {@code stateDir/felix-cache} (cleaned at each start). */
-    static EmbeddedFelix start(Path stateDir) throws BundleException {
-        Map<String, String> config = new HashMap<>();
+    static EmbeddedFelix start(Path stateDir, FelixLog log) throws BundleException {
+        Map<String, Object> config = new HashMap<>();
+        config.put("felix.log.logger", log);
+        config.put("felix.log.level", Integer.toString(FelixLog.LOG_WARNING));
         config.put(Constants.FRAMEWORK_STORAGE, stateDir.resolve("felix-cache").toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, gogoPackages());
@@ -59,7 +64,7 @@ final class EmbeddedFelix implements AutoCloseable {
         Framework framework = new FrameworkFactory().newFramework(config);
         framework.init();
         framework.start();
-        return new EmbeddedFelix(framework);
+        return new EmbeddedFelix(framework, log);
     }
 
     static String gogoPackages() {
@@ -80,9 +85,23 @@ final class EmbeddedFelix implements AutoCloseable {
         return framework;
     }
 
-    /** Installs the container extension bundle; its activator registers the ModuleContainer service. */
-    Bundle installContainer() throws BundleException, IOException {
-        return install(EmbeddedBundles.CONTAINER);
+    /**
+     * Installs the container extension bundle and waits for the ModuleContainer service its
+     * activator registers. Felix only logs a failing extension activator, so its failure is
+     * taken from the log.
+     */
+    ContainerClient installContainer(long timeoutMillis) throws BundleException, IOException, InterruptedException {
+        Bundle container = install(EmbeddedBundles.CONTAINER);
+        Optional<ContainerClient> client = ContainerClient.find(context());
+        if (client.isEmpty()) {
+            Optional<Throwable> failure = log.failure(container);
+            if (failure.isPresent()) {
+                throw new IllegalStateException("the kmod4j container did not start: " + failure.get().getMessage(),
+                        failure.get());
+            }
+            client = Optional.of(ContainerClient.await(context(), timeoutMillis));
+        }
+        return client.get();
     }
 
     /** Starts the Gogo runtime (CommandProcessor and ThreadIO services) from the host class path. */

@@ -55,9 +55,8 @@ public final class Main implements Callable<Integer> {
         Path state = stateDir.toAbsolutePath().normalize();
         PrintStream out = System.out;
         PrintStream err = System.err;
-        try (EmbeddedFelix felix = EmbeddedFelix.start(state)) {
-            felix.installContainer();
-            ContainerClient container = ContainerClient.await(felix.context(), CONTAINER_TIMEOUT_MILLIS);
+        try (EmbeddedFelix felix = EmbeddedFelix.start(state, new FelixLog(err))) {
+            ContainerClient container = felix.installContainer(CONTAINER_TIMEOUT_MILLIS);
             felix.startGogoRuntime();
             felix.installAndStart(EmbeddedBundles.COMMANDS);
             if (command != null) {
@@ -77,7 +76,7 @@ public final class Main implements Callable<Integer> {
                     }
                 }
             }
-            out.print(Banner.text(state, examples, loaded));
+            out.print(Banner.text(state, examples, loaded, !noShell));
             out.flush();
             if (!noShell) {
                 felix.startShell();
