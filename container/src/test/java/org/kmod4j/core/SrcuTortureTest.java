@@ -333,6 +333,15 @@ public class SrcuTortureTest {
                 break;
             }
         }
+        // a short-lived reader may have handed a section off after the hand-off thread quit
+        for (Handoff h; (h = handoffs.poll()) != null;) {
+            close(h.section);
+            if (h.guard != null) {
+                h.guard.close();
+            } else {
+                d.readUnlock(h.idx);
+            }
+        }
         if (failures.isEmpty()) {
             // every callback queued ran exactly once
             d.barrier();
