@@ -85,4 +85,7 @@ public interface Module {
 
     /** The module's default SRCU domain. */
     SrcuDomain domain();
+
+    /** Every SRCU domain of the module by name, the default one included. */
+    Map<String, SrcuDomain> domains();
 }

@@ -52,4 +52,13 @@ public interface ModuleContainer {
 
     /** The container's taints, in Linux's letter order. */
     Set<Taint> taints();
+
+    /**
+     * The kernel-style event log as dmesg prints it ({@code [seconds.micros] text}), oldest
+     * first: loads, unloads, errors, vetoes, leaks, taints.
+     */
+    List<String> dmesg();
+
+    /** Clears the event log (dmesg -c). */
+    void clearDmesg();
 }

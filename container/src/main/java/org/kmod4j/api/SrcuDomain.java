@@ -50,7 +50,9 @@ public interface SrcuDomain {
 
     /**
      * Retires the domain. Reports (and leaks rather than runs) callbacks still queued and
-     * readers still inside; afterwards readers and updaters fail.
+     * readers still inside; afterwards {@link #synchronize()} and {@link #call(Runnable)} fail
+     * with EINVAL. Readers are not checked (that would cost every reader a load): a module's
+     * guarded entry checks the module's state instead, see {@link Module#enter()}.
      *
      * @return whether the domain was clean: no reader inside, no callback pending
      */

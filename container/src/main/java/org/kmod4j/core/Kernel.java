@@ -106,6 +106,20 @@ public final class Kernel implements ModuleContainer {
         return taints.get();
     }
 
+    @Override
+    public List<String> dmesg() {
+        List<String> lines = new ArrayList<>();
+        for (KernelLog.Entry e : log.entries()) {
+            lines.add(e.toString());
+        }
+        return lines;
+    }
+
+    @Override
+    public void clearDmesg() {
+        log.clear();
+    }
+
     /** The notifier chain; the framework adapter feeds it from the service registry. */
     public NotifierChain notifiers() {
         return notifiers;

@@ -325,8 +325,14 @@ public final class KernelModule implements Module {
         return domains.computeIfAbsent(domainName, n -> kernel.newDomain(n, name()));
     }
 
-    Map<String, SrcuStruct> domains() {
+    /** The live table, for the teardown. */
+    Map<String, SrcuStruct> domainTable() {
         return domains;
+    }
+
+    @Override
+    public Map<String, SrcuDomain> domains() {
+        return Collections.unmodifiableMap(new java.util.TreeMap<>(domains));
     }
 
     @Override

@@ -22,7 +22,7 @@ final class ModuleTeardown {
      */
     static void drainAndFree(Kernel kernel, KernelModule mod, boolean callExit, boolean notifyGoing) {
         // in-flight guarded calls finish; new ones already fail (state is GOING)
-        for (SrcuStruct d : mod.domains().values()) {
+        for (SrcuStruct d : mod.domainTable().values()) {
             d.synchronizeUninterruptibly();
         }
         if (callExit) {
@@ -46,12 +46,14 @@ final class ModuleTeardown {
             kernel.notifiers.going(mod);
         }
         // the implicit srcu_barrier Linux leaves to the module: only where call() was used
-        for (SrcuStruct d : mod.domains().values()) {
+        for (SrcuStruct d : mod.domainTable().values()) {
             if (d.hadCallbacks()) {
+                long pending = d.callbacksPending();
                 d.barrierUninterruptibly();
+                kernel.log().info(mod.name() + ": srcu barrier on domain " + d.name() + ": " + pending + " callback(s) drained");
             }
         }
-        for (SrcuStruct d : mod.domains().values()) {
+        for (SrcuStruct d : mod.domainTable().values()) {
             d.cleanup();
         }
         free(kernel, mod);

@@ -323,7 +323,11 @@ public final class SrcuStruct implements SrcuDomain {
 
     private void kick() {
         if (workerScheduled.compareAndSet(false, true)) {
-            executor.execute(this::drain);
+            try {
+                executor.execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                drain(); // the container is stopping: run the batch here rather than strand it
+            }
         }
     }
 
