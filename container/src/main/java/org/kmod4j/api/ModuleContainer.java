@@ -32,6 +32,17 @@ public interface ModuleContainer {
      */
     void unload(String name, UnloadOptions options);
 
+    /**
+     * Loads a module by name or alias with its dependencies, from any thread: the kernel's
+     * {@code request_module}. Concurrent requests for the same name share one request and its
+     * result. Without a {@link ModuleRequester} service only an already loaded module of that
+     * name is found.
+     *
+     * @return the modules the request named
+     * @throws ModuleException ENOENT if nothing provides the name, else the code the load failed with
+     */
+    List<Module> requestModule(String nameOrAlias);
+
     /** The module of this name unless it is still UNFORMED: Linux {@code find_module}. */
     Optional<Module> find(String name);
 

@@ -9,10 +9,13 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleInfo;
+import org.kmod4j.api.ModuleRequester;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.Taint;
 import org.kmod4j.api.UnloadOptions;
@@ -29,7 +32,9 @@ public final class Kernel implements ModuleContainer {
     final ModuleRegistry registry = new ModuleRegistry();
     final NotifierChain notifiers;
     final TaintFlags taints = new TaintFlags();
-    final LoadMerger merger = new LoadMerger();
+    final LoadMerger<KernelModule> merger = new LoadMerger<>();
+    private final LoadMerger<List<Module>> requests = new LoadMerger<>();
+    private volatile ModuleRequester requester;
     /** Loads share, unloads exclude (seed 002: modprobe LOCK_SH, rmmod LOCK_EX); fair, so a
      *  waiting unload holds back new loads instead of starving. */
     final ReentrantReadWriteLock exclusion = new ReentrantReadWriteLock(true);
@@ -59,6 +64,24 @@ public final class Kernel implements ModuleContainer {
     @Override
     public void unload(String name, UnloadOptions options) {
         unloader.unload(name, options == null ? UnloadOptions.defaults() : options);
+    }
+
+    @Override
+    public List<Module> requestModule(String nameOrAlias) {
+        Objects.requireNonNull(nameOrAlias, "nameOrAlias");
+        return requests.load(nameOrAlias, () -> {
+            ModuleRequester r = requester;
+            if (r != null) {
+                return List.copyOf(r.request(nameOrAlias));
+            }
+            return List.of(find(nameOrAlias).orElseThrow(() -> new ModuleException(Errno.ENOENT,
+                    "Module " + nameOrAlias + " not found (no modprobe service is registered)")));
+        });
+    }
+
+    /** The modprobe behind {@link #requestModule}; null for none. The adapter tracks the service. */
+    public void requester(ModuleRequester r) {
+        this.requester = r;
     }
 
     @Override

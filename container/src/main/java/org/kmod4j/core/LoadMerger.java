@@ -15,18 +15,19 @@ import org.kmod4j.api.ModuleException;
  * that load's own future (no global wake-up) and gets its result: the same module, or an error
  * with the same code and message. Sequential, non-overlapping loads are not merged. A waiter
  * that is interrupted gets EINTR (Linux 2124d84db293) and the load goes on for the others.
+ * The same merging serves {@code request_module} by name (Linux kernel/module/dups.c).
  */
-final class LoadMerger {
-    private final ConcurrentHashMap<String, CompletableFuture<KernelModule>> inFlight = new ConcurrentHashMap<>();
+final class LoadMerger<T> {
+    private final ConcurrentHashMap<String, CompletableFuture<T>> inFlight = new ConcurrentHashMap<>();
 
-    KernelModule load(String key, Supplier<KernelModule> load) {
-        CompletableFuture<KernelModule> mine = new CompletableFuture<>();
-        CompletableFuture<KernelModule> first = inFlight.putIfAbsent(key, mine);
+    T load(String key, Supplier<T> load) {
+        CompletableFuture<T> mine = new CompletableFuture<>();
+        CompletableFuture<T> first = inFlight.putIfAbsent(key, mine);
         if (first != null) {
             return await(first);
         }
         try {
-            KernelModule m = load.get();
+            T m = load.get();
             mine.complete(m);
             return m;
         } catch (RuntimeException | Error e) {
@@ -37,19 +38,19 @@ final class LoadMerger {
         }
     }
 
-    private static KernelModule await(CompletableFuture<KernelModule> first) {
+    private static <T> T await(CompletableFuture<T> first) {
         try {
             return first.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ModuleException(Errno.EINTR, "interrupted while waiting for a concurrent load of the same module");
+            throw new ModuleException(Errno.EINTR, "interrupted while waiting for a concurrent request of the same module");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof ModuleException) {
                 ModuleException me = (ModuleException) cause;
                 throw new ModuleException(me.errno(), me.getMessage(), me);
             }
-            throw new ModuleException(Errno.EIO, "the concurrent load of the same module failed: " + cause, cause);
+            throw new ModuleException(Errno.EIO, "the concurrent request of the same module failed: " + cause, cause);
         }
     }
 

@@ -30,6 +30,7 @@ public final class ContainerActivator implements BundleActivator {
     private StateDirectoryLock lock;
     private ExecutorService executor;
     private NotifierWhiteboard notifiers;
+    private RequesterTracker requesters;
     private ServiceRegistration<?> registration;
 
     @Override
@@ -40,6 +41,8 @@ public final class ContainerActivator implements BundleActivator {
         Kernel kernel = new Kernel(new FelixBundleHost(context), executor, log);
         notifiers = new NotifierWhiteboard(context, kernel.notifiers());
         notifiers.open(true);
+        requesters = new RequesterTracker(context, kernel);
+        requesters.open(true);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Constants.SERVICE_DESCRIPTION, "kmod4j module container");
         props.put(STATE_DIR, lock.directory().toString());
@@ -54,6 +57,9 @@ public final class ContainerActivator implements BundleActivator {
         }
         if (notifiers != null) {
             notifiers.close();
+        }
+        if (requesters != null) {
+            requesters.close();
         }
         if (executor != null) {
             executor.shutdown();
