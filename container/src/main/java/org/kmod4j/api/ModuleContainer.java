@@ -52,6 +52,12 @@ public interface ModuleContainer {
     /** The module whose class loader defined this class ("which module owns this frame?"). */
     Optional<Module> find(Class<?> type);
 
+    /**
+     * The module whose jar contains the package of this class name: which module owns a stack
+     * frame ({@link StackTraceElement#getClassName()}), like Linux's {@code __module_address}.
+     */
+    Optional<Module> findByClassName(String className);
+
     /** The module owning this class loader. */
     Optional<Module> find(ClassLoader loader);
 

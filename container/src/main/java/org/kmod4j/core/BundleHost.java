@@ -28,6 +28,9 @@ public interface BundleHost {
         /** Loads a class from the bundle. */
         Class<?> loadClass(String name) throws ClassNotFoundException;
 
+        /** Packages whose classes the bundle itself contains (after resolve). */
+        Set<String> packages();
+
         /** Ids of the bundles this one is wired to (packages imported, bundles required). */
         Set<Long> providers();
 

@@ -100,6 +100,11 @@ public final class Kernel implements ModuleContainer {
     }
 
     @Override
+    public Optional<Module> findByClassName(String className) {
+        return className == null ? Optional.empty() : formed(registry.snapshot().byClassName(className));
+    }
+
+    @Override
     public Optional<Module> find(ClassLoader loader) {
         return loader == null ? Optional.empty() : formed(registry.snapshot().byLoader(loader));
     }

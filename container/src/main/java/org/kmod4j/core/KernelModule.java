@@ -44,6 +44,7 @@ public final class KernelModule implements Module {
 
     private volatile BundleHost.Hosted hosted;
     private volatile ClassLoader classLoader;
+    private volatile Set<String> packages = Set.of();
     /** Modules using this one (Linux source_list); copy-on-write under the module mutex. */
     private volatile List<KernelModule> holders = List.of();
     /** Modules this one uses (Linux target_list); copy-on-write under the module mutex. */
@@ -132,6 +133,15 @@ public final class KernelModule implements Module {
 
     void classLoader(ClassLoader loader) {
         this.classLoader = loader;
+    }
+
+    /** Packages of the module's own classes; set before COMING. */
+    Set<String> packages() {
+        return packages;
+    }
+
+    void packages(Set<String> p) {
+        this.packages = Set.copyOf(p);
     }
 
     @Override

@@ -129,6 +129,7 @@ final class ModuleLoader {
         mod.hosted(hosted);
         hosted.resolve();
         mod.classLoader(hosted.classLoader());
+        mod.packages(hosted.packages());
         lockMutex(mod);
         try {
             RegistrySnapshot snap = kernel.registry.snapshot();

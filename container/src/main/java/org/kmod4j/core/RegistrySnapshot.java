@@ -19,6 +19,7 @@ final class RegistrySnapshot {
     private final Map<String, KernelModule> byName = new HashMap<>();
     private final Map<Long, KernelModule> byBundle = new HashMap<>();
     private final Map<ClassLoader, KernelModule> byLoader = new IdentityHashMap<>();
+    private final Map<String, KernelModule> byPackage = new HashMap<>();
 
     private RegistrySnapshot(List<KernelModule> modules) {
         this.modules = Collections.unmodifiableList(modules);
@@ -29,6 +30,9 @@ final class RegistrySnapshot {
             }
             if (m.classLoader() != null) {
                 byLoader.put(m.classLoader(), m);
+            }
+            for (String p : m.packages()) {
+                byPackage.putIfAbsent(p, m); // first loaded wins a split package, as kallsyms' first match
             }
         }
     }
@@ -44,6 +48,12 @@ final class RegistrySnapshot {
 
     KernelModule byLoader(ClassLoader loader) {
         return byLoader.get(loader);
+    }
+
+    /** The module containing the package of {@code className}. */
+    KernelModule byClassName(String className) {
+        int dot = className.lastIndexOf('.');
+        return byPackage.get(dot < 0 ? "" : className.substring(0, dot));
     }
 
     RegistrySnapshot with(KernelModule m) {

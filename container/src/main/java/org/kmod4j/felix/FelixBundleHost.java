@@ -121,6 +121,22 @@ final class FelixBundleHost implements BundleHost {
         }
 
         @Override
+        public Set<String> packages() {
+            Set<String> packages = new LinkedHashSet<>();
+            BundleWiring wiring = bundle.adapt(BundleWiring.class);
+            if (wiring == null) {
+                return packages;
+            }
+            Collection<String> classes = wiring.listResources("/", "*.class",
+                    BundleWiring.LISTRESOURCES_RECURSE | BundleWiring.LISTRESOURCES_LOCAL);
+            for (String c : classes) {
+                int slash = c.lastIndexOf('/');
+                packages.add(slash < 0 ? "" : c.substring(0, slash).replace('/', '.'));
+            }
+            return packages;
+        }
+
+        @Override
         public Set<Long> providers() {
             Set<Long> ids = new LinkedHashSet<>();
             BundleWiring wiring = bundle.adapt(BundleWiring.class);

@@ -48,6 +48,17 @@ public class ModuleLoadTest extends KernelTestBase {
     }
 
     @Test
+    public void findsTheModuleOwningAStackFrameByClassName() throws Exception {
+        Module a = kernel.load(jars.module("a", "X-Test-Packages", "org.example.a org.example.a.impl"), null);
+        assertSame(a, kernel.findByClassName("org.example.a.impl.Worker").orElseThrow());
+        assertSame(a, kernel.findByClassName("org.example.a.Api$Inner").orElseThrow());
+        assertFalse(kernel.findByClassName("org.example.b.Other").isPresent());
+        assertFalse(kernel.findByClassName("java.lang.Thread").isPresent());
+        kernel.unload("a", null);
+        assertFalse(kernel.findByClassName("org.example.a.impl.Worker").isPresent());
+    }
+
+    @Test
     public void unloadRunsExitNotifiesGoingThenFrees() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
         Module a = kernel.load(jars.module("a"), LoadOptions.defaults());

@@ -105,6 +105,12 @@ final class TestHost implements BundleHost {
         }
 
         @Override
+        public Set<String> packages() {
+            String p = attrs.getValue("X-Test-Packages");
+            return p == null ? Set.of() : Set.of(p.trim().split("\\s+"));
+        }
+
+        @Override
         public Set<Long> providers() {
             Set<Long> ids = new LinkedHashSet<>();
             String uses = attrs.getValue("X-Test-Uses");
