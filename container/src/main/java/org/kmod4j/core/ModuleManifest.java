@@ -170,6 +170,9 @@ public final class ModuleManifest implements ModuleInfo {
                 throw invalid("parameter '" + c.path + "': " + e.getMessage());
             }
             String def = c.attribute("default");
+            if (def != null && def.isEmpty()) {
+                def = null; // @ModuleParameter without a defaultValue
+            }
             if (def != null) {
                 try {
                     def = type.canonical(def);

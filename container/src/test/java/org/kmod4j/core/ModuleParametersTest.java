@@ -40,4 +40,11 @@ public class ModuleParametersTest extends KernelTestBase {
         Module p = kernel.load(jars.module("p", "Module-Parameters", DECL), null);
         assertEquals(Map.of("greeting", "hello", "count", "1"), p.parameters());
     }
+
+    @Test
+    public void anEmptyDefaultAsBndWritesItForAnAnnotationWithoutOneMeansNoDefault() throws Exception {
+        Module p = kernel.load(jars.module("p", "Module-Parameters", "count;type=INT;description=\"n\";default=\"\""), null);
+        assertEquals(Map.of(), p.parameters());
+        assertEquals("count:n (int)", p.parameterSpecs().get(0).toString());
+    }
 }

@@ -2,8 +2,15 @@ package org.kmod4j.examples.hello.internal;
 
 import org.kmod4j.api.ModuleContext;
 import org.kmod4j.api.ModuleInit;
+import org.kmod4j.api.ParameterType;
+import org.kmod4j.api.annotation.ModuleAlias;
+import org.kmod4j.api.annotation.ModuleAuthor;
+import org.kmod4j.api.annotation.ModuleDescription;
+import org.kmod4j.api.annotation.ModuleInitializer;
+import org.kmod4j.api.annotation.ModuleLicense;
+import org.kmod4j.api.annotation.ModuleName;
+import org.kmod4j.api.annotation.ModuleParameter;
 import org.kmod4j.examples.hello.Greeter;
-import org.osgi.annotation.bundle.Header;
 import org.osgi.framework.ServiceRegistration;
 
 /**
@@ -11,14 +18,14 @@ import org.osgi.framework.ServiceRegistration;
  * registers a {@link Greeter} service while it is live, and says goodbye when it is unloaded.
  * Try {@code insmod hello.jar greeting=hi count=3}.
  */
-@Header(name = "Module-Name", value = "hello")
-@Header(name = "Module-Init", value = "${@class}")
-@Header(name = "Module-Description", value = "Says hello: the smallest kmod4j module")
-@Header(name = "Module-Author", value = "The kmod4j authors")
-@Header(name = "Module-License", value = "GPL")
-@Header(name = "Module-Alias", value = "greeter")
-@Header(name = "Module-Parameters", value = "greeting;type=string;description=\"What to say\";default=hello,"
-        + " count;type=int;description=\"How many times to say it\";default=1")
+@ModuleName("hello")
+@ModuleDescription("Says hello: the smallest kmod4j module")
+@ModuleAuthor("The kmod4j authors")
+@ModuleLicense("GPL")
+@ModuleAlias("greeter")
+@ModuleParameter(name = "greeting", description = "What to say", defaultValue = "hello")
+@ModuleParameter(name = "count", type = ParameterType.INT, description = "How many times to say it", defaultValue = "1")
+@ModuleInitializer
 public final class HelloModule implements ModuleInit {
 
     private ServiceRegistration<Greeter> registration;
