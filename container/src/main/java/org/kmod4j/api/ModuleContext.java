@@ -34,6 +34,21 @@ public interface ModuleContext {
      */
     SrcuDomain domain(String name);
 
+    /**
+     * Takes a reference on another module ({@code try_module_get}): while it is held that
+     * module cannot be unloaded without force. Close it when done; references still held when
+     * this module goes are put for it, with a warning in the log.
+     *
+     * @throws ModuleException ENOENT if no such module is loaded or it is going
+     */
+    ModuleRef reference(String moduleName);
+
+    /**
+     * Registers a notifier for this module's lifetime (Linux {@code register_module_notifier}
+     * from a module's init); it is unregistered when this module goes, after its own GOING event.
+     */
+    void registerNotifier(ModuleNotifier notifier, int priority);
+
     /** Writes a line to the container's kernel-style log, prefixed with the module's name. */
     void log(String message);
 }

@@ -1,8 +1,14 @@
 package org.kmod4j.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
+import org.kmod4j.api.Errno;
 import org.kmod4j.api.Module;
+import org.kmod4j.api.ModuleException;
+import org.kmod4j.api.ModuleNotifier;
+import org.kmod4j.api.ModuleRef;
 import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleContext;
 import org.kmod4j.api.SrcuDomain;
@@ -12,6 +18,9 @@ import org.osgi.framework.BundleContext;
 final class KernelModuleContext implements ModuleContext {
     private final Kernel kernel;
     private final KernelModule module;
+    /** References taken through this context and not yet closed; guarded by this. */
+    private final List<ModuleRef> references = new ArrayList<>();
+    private final List<ModuleNotifier> notifiers = new ArrayList<>();
 
     KernelModuleContext(Kernel kernel, KernelModule module) {
         this.kernel = kernel;
@@ -51,6 +60,55 @@ final class KernelModuleContext implements ModuleContext {
     @Override
     public SrcuDomain domain(String name) {
         return module.domain(name);
+    }
+
+    @Override
+    public ModuleRef reference(String moduleName) {
+        Module target = kernel.find(moduleName).orElseThrow(
+                () -> new ModuleException(Errno.ENOENT, "Module " + moduleName + " is not currently loaded"));
+        ModuleRef ref = target.get();
+        ModuleRef tracked = new ModuleRef() {
+            @Override
+            public Module module() {
+                return ref.module();
+            }
+
+            @Override
+            public void close() {
+                synchronized (KernelModuleContext.this) {
+                    references.remove(this);
+                }
+                ref.close();
+            }
+        };
+        synchronized (this) {
+            references.add(tracked);
+        }
+        return tracked;
+    }
+
+    @Override
+    public synchronized void registerNotifier(ModuleNotifier notifier, int priority) {
+        kernel.notifiers().register(notifier, priority);
+        notifiers.add(notifier);
+    }
+
+    /** At GOING, after the notifiers: drops what the module left behind. */
+    void release() {
+        List<ModuleRef> left;
+        List<ModuleNotifier> registered;
+        synchronized (this) {
+            left = new ArrayList<>(references);
+            registered = new ArrayList<>(notifiers);
+            notifiers.clear();
+        }
+        for (ModuleNotifier n : registered) {
+            kernel.notifiers().unregister(n);
+        }
+        for (ModuleRef r : left) {
+            kernel.warn(module.name() + ": left a reference on " + r.module().name() + " held; put for it");
+            r.close();
+        }
     }
 
     @Override

@@ -45,6 +45,9 @@ final class ModuleTeardown {
         if (notifyGoing) {
             kernel.notifiers.going(mod);
         }
+        if (mod.context() != null) {
+            mod.context().release();
+        }
         // the implicit srcu_barrier Linux leaves to the module: only where call() was used
         for (SrcuStruct d : mod.domainTable().values()) {
             if (d.hadCallbacks()) {
