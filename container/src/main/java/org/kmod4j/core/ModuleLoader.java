@@ -192,8 +192,9 @@ final class ModuleLoader {
     }
 
     private static ModuleException initError(KernelModule mod, Throwable t) {
-        Errno errno = t instanceof ModuleException ? ((ModuleException) t).errno() : Errno.EIO;
-        return new ModuleException(errno, insertError(mod, errno) + " (init failed: " + t + ")", t);
+        boolean coded = t instanceof ModuleException;
+        Errno errno = coded ? ((ModuleException) t).errno() : Errno.EIO;
+        return new ModuleException(errno, insertError(mod, errno) + " (init failed: " + (coded ? t.getMessage() : t) + ")", t);
     }
 
     /** Linux do_init_module's {@code fail:} path; the exit is not called. */

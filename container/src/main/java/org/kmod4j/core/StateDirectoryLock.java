@@ -17,14 +17,21 @@ import org.kmod4j.api.ModuleException;
  * An exclusive lock on a container's state directory ({@code <dir>/lock}), held for the
  * container's life, so a second container on the same directory fails at start instead of
  * corrupting the first one's state. The OS drops the lock when the process dies.
+ *
+ * <p>Java file locks are POSIX record locks: closing <em>any</em> descriptor of the file drops
+ * every lock the process holds on it. So a second container in the same JVM must be refused
+ * before it opens the file at all; a JVM-wide registry (in the system properties, shared by
+ * every class loader that may have loaded this class) records the directories held here.
  */
 public final class StateDirectoryLock implements AutoCloseable {
     private final FileChannel channel;
     private final FileLock lock;
     private final Path directory;
+    private final String registryKey;
 
-    private StateDirectoryLock(Path directory, FileChannel channel, FileLock lock) {
+    private StateDirectoryLock(Path directory, String registryKey, FileChannel channel, FileLock lock) {
         this.directory = directory;
+        this.registryKey = registryKey;
         this.channel = channel;
         this.lock = lock;
     }
@@ -35,27 +42,35 @@ public final class StateDirectoryLock implements AutoCloseable {
      */
     public static StateDirectoryLock acquire(Path directory) {
         Path lockFile = directory.resolve("lock");
-        FileChannel channel = null;
+        String owner = "pid " + ProcessHandle.current().pid();
+        String key;
         try {
             Files.createDirectories(directory);
+            key = "kmod4j.state.lock." + directory.toRealPath();
+        } catch (IOException e) {
+            throw new ModuleException(Errno.EIO, "cannot lock state directory " + directory + ": " + e, e);
+        }
+        Object holder = System.getProperties().putIfAbsent(key, owner);
+        if (holder != null) {
+            throw inUse(directory, holder + ", this process");
+        }
+        FileChannel channel = null;
+        try {
             channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null; // held by this very process
-            }
+            FileLock lock = channel.tryLock();
             if (lock == null) {
-                String owner = new String(Files.readAllBytes(lockFile), StandardCharsets.UTF_8).trim();
+                ByteBuffer buf = ByteBuffer.allocate(256);
+                channel.read(buf, 0);
                 channel.close();
-                throw new ModuleException(Errno.EBUSY, "state directory " + directory + " is in use by another kmod4j container"
-                        + (owner.isEmpty() ? "" : " (" + owner + ")"));
+                System.getProperties().remove(key, owner);
+                throw inUse(directory, new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).trim());
             }
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
+            channel.write(ByteBuffer.wrap(owner.getBytes(StandardCharsets.UTF_8)));
             channel.force(true);
-            return new StateDirectoryLock(directory, channel, lock);
-        } catch (IOException e) {
+            return new StateDirectoryLock(directory, key, channel, lock);
+        } catch (IOException | OverlappingFileLockException e) {
+            System.getProperties().remove(key, owner);
             if (channel != null) {
                 try {
                     channel.close();
@@ -65,6 +80,11 @@ public final class StateDirectoryLock implements AutoCloseable {
             }
             throw new ModuleException(Errno.EIO, "cannot lock state directory " + directory + ": " + e, e);
         }
+    }
+
+    private static ModuleException inUse(Path directory, String owner) {
+        return new ModuleException(Errno.EBUSY, "state directory " + directory + " is in use by another kmod4j container"
+                + (owner.isEmpty() ? "" : " (" + owner + ")"));
     }
 
     public Path directory() {
@@ -78,6 +98,8 @@ public final class StateDirectoryLock implements AutoCloseable {
             channel.close();
         } catch (IOException e) {
             // closing the channel releases the lock anyway
+        } finally {
+            System.getProperties().remove(registryKey);
         }
     }
 }
