@@ -31,6 +31,9 @@ public interface Module {
     /** The bundle behind the module. */
     Bundle bundle();
 
+    /** The subject of the certificate that signed the module's jar; empty if unsigned or unchecked. */
+    String signer();
+
     /** Whether the module can never be unloaded. */
     boolean isPermanent();
 

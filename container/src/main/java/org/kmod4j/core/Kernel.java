@@ -28,6 +28,7 @@ import org.osgi.framework.Bundle;
  */
 public final class Kernel implements ModuleContainer {
     final BundleHost host;
+    final SignaturePolicy signatures;
     final Executor executor;
     final ModuleRegistry registry = new ModuleRegistry();
     final NotifierChain notifiers;
@@ -48,6 +49,12 @@ public final class Kernel implements ModuleContainer {
      * @param log the kernel log (dmesg)
      */
     public Kernel(BundleHost host, Executor executor, KernelLog log) {
+        this(host, executor, log, SignaturePolicy.disabled());
+    }
+
+    /** @param signatures whether and against what module jars' signatures are checked */
+    public Kernel(BundleHost host, Executor executor, KernelLog log, SignaturePolicy signatures) {
+        this.signatures = Objects.requireNonNull(signatures, "signatures");
         this.host = Objects.requireNonNull(host, "host");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.log = Objects.requireNonNull(log, "log");

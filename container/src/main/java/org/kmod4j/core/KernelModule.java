@@ -44,6 +44,7 @@ public final class KernelModule implements Module {
 
     private volatile BundleHost.Hosted hosted;
     private volatile ClassLoader classLoader;
+    private volatile String signer = "";
     private volatile Set<String> packages = Set.of();
     /** Modules using this one (Linux source_list); copy-on-write under the module mutex. */
     private volatile List<KernelModule> holders = List.of();
@@ -142,6 +143,15 @@ public final class KernelModule implements Module {
 
     void packages(Set<String> p) {
         this.packages = Set.copyOf(p);
+    }
+
+    @Override
+    public String signer() {
+        return signer;
+    }
+
+    void signer(String s) {
+        this.signer = s == null ? "" : s;
     }
 
     @Override

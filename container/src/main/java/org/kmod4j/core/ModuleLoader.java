@@ -12,6 +12,7 @@ import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleInit;
 import org.kmod4j.api.ModuleState;
+import org.kmod4j.api.Taint;
 
 /**
  * The load path: Linux {@code finit_module} → {@code load_module} → {@code do_init_module}.
@@ -34,10 +35,31 @@ final class ModuleLoader {
         Map<String, String> params = ModuleParameters.resolve(manifest, options.parameters());
         boolean permanent = options.permanent() || manifest.permanent();
         String key = manifest.digest() + '|' + permanent + '|' + options.parameters();
-        return kernel.merger.load(key, () -> loadShared(manifest, params, permanent));
+        return kernel.merger.load(key, () -> {
+            ModuleSignature.Verdict verdict = checkSignature(manifest);
+            KernelModule mod = loadShared(manifest, params, permanent, verdict);
+            if (!verdict.trusted && kernel.signatures.checks()) {
+                mod.taint(Taint.UNSIGNED_MODULE);
+                kernel.taint(Taint.UNSIGNED_MODULE, mod.name() + ": module verification failed: signature and/or required key missing ("
+                        + verdict.reason + ") - tainting kernel");
+            }
+            return mod;
+        });
     }
 
-    private KernelModule loadShared(ModuleManifest manifest, Map<String, String> params, boolean permanent) {
+    private ModuleSignature.Verdict checkSignature(ModuleManifest manifest) {
+        if (!kernel.signatures.checks()) {
+            return new ModuleSignature.Verdict(false, "", "not checked");
+        }
+        ModuleSignature.Verdict v = ModuleSignature.verify(manifest, kernel.signatures);
+        if (!v.trusted && kernel.signatures.enforce()) {
+            throw ModuleSignature.rejected(manifest, v.reason);
+        }
+        return v;
+    }
+
+    private KernelModule loadShared(ModuleManifest manifest, Map<String, String> params, boolean permanent,
+            ModuleSignature.Verdict verdict) {
         Lock shared = kernel.exclusion.readLock();
         try {
             shared.lockInterruptibly();
@@ -46,14 +68,15 @@ final class ModuleLoader {
             throw new ModuleException(Errno.EINTR, "could not insert module " + manifest.filename() + ": Interrupted system call");
         }
         try {
-            return loadModule(manifest, params, permanent);
+            return loadModule(manifest, params, permanent, verdict.signer);
         } finally {
             shared.unlock();
         }
     }
 
-    private KernelModule loadModule(ModuleManifest manifest, Map<String, String> params, boolean permanent) {
+    private KernelModule loadModule(ModuleManifest manifest, Map<String, String> params, boolean permanent, String signer) {
         KernelModule mod = new KernelModule(kernel, manifest, params, permanent, sequence.incrementAndGet());
+        mod.signer(signer);
         addUnformed(mod);
         try {
             form(mod);

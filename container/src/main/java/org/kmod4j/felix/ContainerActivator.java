@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.core.Kernel;
 import org.kmod4j.core.KernelLog;
+import org.kmod4j.core.SignaturePolicy;
 import org.kmod4j.core.StateDirectoryLock;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
@@ -38,7 +39,8 @@ public final class ContainerActivator implements BundleActivator {
         lock = StateDirectoryLock.acquire(stateDirectory(context));
         executor = Executors.newCachedThreadPool(daemonThreads("kmod4j-srcu-"));
         KernelLog log = new KernelLog(4096);
-        Kernel kernel = new Kernel(new FelixBundleHost(context), executor, log);
+        SignaturePolicy signatures = SignaturePolicy.fromProperties(context::getProperty);
+        Kernel kernel = new Kernel(new FelixBundleHost(context), executor, log, signatures);
         notifiers = new NotifierWhiteboard(context, kernel.notifiers());
         notifiers.open(true);
         requesters = new RequesterTracker(context, kernel);
