@@ -41,6 +41,8 @@ public final class Kernel implements ModuleContainer {
     final ReentrantReadWriteLock exclusion = new ReentrantReadWriteLock(true);
     private final KernelLog log;
     private final ModuleLoader loader;
+    private volatile LeakDetector leaks;
+    private volatile long initTimeoutMillis;
     private final ModuleUnloader unloader;
 
     /**
@@ -153,6 +155,42 @@ public final class Kernel implements ModuleContainer {
     @Override
     public void clearDmesg() {
         log.clear();
+    }
+
+    /**
+     * Reports modules whose class loader outlives their unload, checked {@code delayMillis}
+     * after each unload; 0 turns it off.
+     */
+    public synchronized void leakCheck(long delayMillis) {
+        if (leaks != null) {
+            leaks.close();
+        }
+        leaks = delayMillis > 0 ? new LeakDetector(this, delayMillis) : null;
+    }
+
+    public LeakDetector leakDetector() {
+        return leaks;
+    }
+
+    /** Stops the container's own threads (leak checks); loaded modules are left alone. */
+    public void shutdown() {
+        leakCheck(0);
+    }
+
+    /** An init (activator start + Module-Init) that runs longer fails with ETIMEDOUT; 0 = no limit. */
+    public void initTimeout(long millis) {
+        this.initTimeoutMillis = millis;
+    }
+
+    long initTimeoutMillis() {
+        return initTimeoutMillis;
+    }
+
+    void freed(KernelModule mod, ClassLoader loader) {
+        LeakDetector l = leaks;
+        if (l != null) {
+            l.track(mod.name(), loader);
+        }
     }
 
     /** The notifier chain; the framework adapter feeds it from the service registry. */

@@ -43,6 +43,7 @@ public final class KernelModule implements Module {
     private final Set<Taint> taints = Collections.synchronizedSet(EnumSet.noneOf(Taint.class));
 
     private volatile BundleHost.Hosted hosted;
+    private volatile Bundle bundle;
     private volatile ClassLoader classLoader;
     private volatile String signer = "";
     private volatile Set<String> packages = Set.of();
@@ -99,8 +100,7 @@ public final class KernelModule implements Module {
 
     @Override
     public Bundle bundle() {
-        BundleHost.Hosted h = hosted;
-        return h == null ? null : h.bundle();
+        return bundle;
     }
 
     BundleHost.Hosted hosted() {
@@ -109,6 +109,15 @@ public final class KernelModule implements Module {
 
     void hosted(BundleHost.Hosted h) {
         this.hosted = h;
+        this.bundle = h.bundle();
+    }
+
+    /** After free: drops every reference into the module's class loader. */
+    void release() {
+        hosted = null;
+        moduleInit = null;
+        classLoader = null;
+        packages = Set.of();
     }
 
     /** The module's Module-Init instance, or null; set during COMING. */

@@ -4,6 +4,10 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 
@@ -181,6 +185,35 @@ final class ModuleLoader {
     private void init(KernelModule mod) {
         BundleHost.Hosted hosted = mod.hosted();
         ModuleInit init = mod.manifest().initClass() == null ? null : instantiate(mod, hosted);
+        long timeout = kernel.initTimeoutMillis();
+        if (timeout <= 0) {
+            runInit(mod, hosted, init);
+            return;
+        }
+        // a bounded init runs on its own thread, so the loader can give up on it
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            runInit(mod, hosted, init);
+            return null;
+        });
+        Thread thread = new Thread(task, "kmod4j-init-" + mod.name());
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            task.get(timeout, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            thread.interrupt();
+            kernel.warn(mod.name() + ": init did not finish in " + timeout + " ms; its thread " + thread.getName() + " is abandoned");
+            throw new ModuleException(Errno.ETIMEDOUT, insertError(mod, Errno.ETIMEDOUT) + " (init did not finish in " + timeout + " ms)");
+        } catch (InterruptedException e) {
+            thread.interrupt();
+            Thread.currentThread().interrupt();
+            throw new ModuleException(Errno.EINTR, insertError(mod, Errno.EINTR));
+        } catch (ExecutionException e) {
+            throw (ModuleException) e.getCause(); // runInit throws only ModuleException
+        }
+    }
+
+    private static void runInit(KernelModule mod, BundleHost.Hosted hosted, ModuleInit init) {
         try {
             hosted.start();
             if (init != null) {

@@ -82,6 +82,9 @@ final class ModuleTeardown {
         for (KernelModule target : dropped) {
             target.put();
         }
+        ClassLoader loader = mod.classLoader();
+        mod.release(); // the container keeps nothing of the module's classes
         mod.finishLoading();
+        kernel.freed(mod, loader);
     }
 }

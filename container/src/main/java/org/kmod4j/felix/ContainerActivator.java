@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.core.Kernel;
 import org.kmod4j.core.KernelLog;
+import org.kmod4j.core.LeakDetector;
 import org.kmod4j.core.SignaturePolicy;
 import org.kmod4j.core.StateDirectoryLock;
 import org.osgi.framework.BundleActivator;
@@ -27,6 +28,10 @@ import org.osgi.framework.ServiceRegistration;
 public final class ContainerActivator implements BundleActivator {
     /** Framework property naming the container's state directory. */
     public static final String STATE_DIR = "kmod4j.state.dir";
+    /** Framework property: milliseconds an init may take before the load fails with ETIMEDOUT; 0 = no limit. */
+    public static final String INIT_TIMEOUT = "kmod4j.init.timeout.ms";
+
+    private Kernel kernel;
 
     private StateDirectoryLock lock;
     private ExecutorService executor;
@@ -41,6 +46,9 @@ public final class ContainerActivator implements BundleActivator {
         KernelLog log = new KernelLog(4096);
         SignaturePolicy signatures = SignaturePolicy.fromProperties(context::getProperty);
         Kernel kernel = new Kernel(new FelixBundleHost(context), executor, log, signatures);
+        kernel.initTimeout(longProperty(context, INIT_TIMEOUT, 0));
+        kernel.leakCheck(longProperty(context, LeakDetector.DELAY, LeakDetector.DEFAULT_DELAY_MILLIS));
+        this.kernel = kernel;
         notifiers = new NotifierWhiteboard(context, kernel.notifiers());
         notifiers.open(true);
         requesters = new RequesterTracker(context, kernel);
@@ -66,8 +74,23 @@ public final class ContainerActivator implements BundleActivator {
         if (executor != null) {
             executor.shutdown();
         }
+        if (kernel != null) {
+            kernel.shutdown();
+        }
         if (lock != null) {
             lock.close();
+        }
+    }
+
+    private static long longProperty(BundleContext context, String name, long otherwise) {
+        String v = context.getProperty(name);
+        if (v == null || v.isBlank()) {
+            return otherwise;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("framework property " + name + " is not a number: " + v, e);
         }
     }
 

@@ -57,7 +57,8 @@ final class TestHost implements BundleHost {
         final String name;
         final Attributes attrs;
         final Bundle bundle;
-        final ClassLoader loader;
+        /** Dropped at uninstall, as a framework disposes the wiring on refresh. */
+        volatile ClassLoader loader;
         volatile int state = Bundle.INSTALLED;
 
         TestHosted(long id, String name, Attributes attrs) {
@@ -142,6 +143,7 @@ final class TestHost implements BundleHost {
         @Override
         public void uninstall() {
             state = Bundle.UNINSTALLED;
+            loader = null;
             installed.remove(id);
             events.add("uninstall " + name);
         }
