@@ -166,9 +166,11 @@ final class ModuleLoader {
                     continue;
                 }
                 // Linux ref_module → strong_try_module_get: each use link holds a reference
-                if (target.state() == ModuleState.COMING || !target.tryGet()) {
-                    throw new ModuleException(target.state() == ModuleState.COMING ? Errno.EBUSY : Errno.ENOENT,
-                            insertError(mod, Errno.ENOENT) + " (module " + target.name() + " it uses is " + target.state().initstate() + ")");
+                ModuleState targetState = target.state();
+                if (targetState == ModuleState.COMING || !target.tryGet()) {
+                    Errno errno = targetState == ModuleState.COMING ? Errno.EBUSY : Errno.ENOENT;
+                    throw new ModuleException(errno, insertError(mod, errno) + " (module " + target.name()
+                            + " it uses is " + target.state().initstate() + ")");
                 }
                 mod.addUse(target);
             }
