@@ -220,6 +220,11 @@ public final class KernelModule implements Module {
         }
     }
 
+    /** Waits at most {@code millis} for the load to finish; false on timeout. */
+    boolean awaitLoaded(long millis) throws InterruptedException {
+        return formed.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** Same-name loads waiting now (tests use it to prove a burst overlapped). */
     int waiters() {
         return waiters.get();

@@ -27,6 +27,9 @@ import org.kmod4j.api.Taint;
  */
 final class ModuleLoader {
     private final Kernel kernel;
+    /** Linux waits 30 s for the init of a module a loading module needs. */
+    static final long PROVIDER_WAIT_MILLIS = 30_000;
+
     private final AtomicLong sequence = new AtomicLong();
 
     ModuleLoader(Kernel kernel) {
@@ -157,6 +160,7 @@ final class ModuleLoader {
         hosted.resolve();
         mod.classLoader(hosted.classLoader());
         mod.packages(hosted.packages());
+        awaitComingProviders(mod, hosted);
         lockMutex(mod);
         try {
             RegistrySnapshot snap = kernel.registry.snapshot();
@@ -180,6 +184,28 @@ final class ModuleLoader {
             kernel.registry.publish(snap.reindexed());
         } finally {
             kernel.registry.mutex.unlock();
+        }
+    }
+
+    /**
+     * Linux {@code resolve_symbol_wait}: a module this one uses that is still in its init is
+     * waited for, up to {@link #PROVIDER_WAIT_MILLIS}, before the use link is made.
+     */
+    private void awaitComingProviders(KernelModule mod, BundleHost.Hosted hosted) {
+        RegistrySnapshot snap = kernel.registry.snapshot();
+        for (long id : hosted.providers()) {
+            KernelModule target = snap.byBundleId(id);
+            if (target == null || target == mod || target.state() != ModuleState.COMING) {
+                continue;
+            }
+            try {
+                if (!target.awaitLoaded(PROVIDER_WAIT_MILLIS)) {
+                    kernel.log().warn(mod.name() + ": gave up waiting for init of module " + target.name());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ModuleException(Errno.EINTR, insertError(mod, Errno.EINTR));
+            }
         }
     }
 

@@ -154,4 +154,24 @@ public class ModuleUnloadTest extends KernelTestBase {
         });
         assertTrue(kernel.find("victim").isPresent());
     }
+
+    @Test
+    public void aModuleUsingOneStillInItsInitWaitsForIt() throws Exception {
+        java.util.concurrent.CountDownLatch inInit = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        TestModules.INIT.put("lib", ctx -> {
+            inInit.countDown();
+            release.await();
+        });
+        java.nio.file.Path libJar = jars.module("lib");
+        java.nio.file.Path userJar = jars.module("user", "X-Test-Uses", "lib");
+        CompletableFuture<Module> lib = CompletableFuture.supplyAsync(() -> kernel.load(libJar, null));
+        assertTrue(inInit.await(5, TimeUnit.SECONDS));
+        CompletableFuture<Module> user = CompletableFuture.supplyAsync(() -> kernel.load(userJar, null));
+        Thread.sleep(100);
+        assertFalse("the user waits while lib is COMING", user.isDone());
+        release.countDown();
+        assertEquals(ModuleState.LIVE, user.get(5, TimeUnit.SECONDS).state());
+        assertEquals(List.of("user"), lib.get(5, TimeUnit.SECONDS).holders());
+    }
 }
