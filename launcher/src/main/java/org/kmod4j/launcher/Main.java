@@ -9,15 +9,33 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code java -jar kmod4j.jar}: embeds Felix, installs the kmod4j container, and either opens
  * the Gogo shell (default, with the example modules loaded) or runs {@code -c} commands and
- * exits with their status.
+ * exits with their status. A long-running container (shell or {@code --no-shell}) also restores
+ * the modules of its last run, watches the deploy folder and listens on its control socket
+ * ({@link AdminServices}). With command words ({@code kmod4j lsmod}) it starts no container: it
+ * sends the command to the one running on the state directory ({@link ControlClient}).
  */
 @Command(name = "kmod4j", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-        description = "Runs the kmod4j module container on Apache Felix with a Gogo shell"
-                + " (lsmod, insmod, rmmod, modinfo).")
+        description = {"Runs the kmod4j module container on Apache Felix with a Gogo shell"
+                + " (lsmod, insmod, rmmod, modinfo), or sends COMMAND to the container already running"
+                + " on the state directory.",
+            "",
+            "The container restores the modules loaded in its last run (DIR/modules.state), loads the"
+                + " examples, watches the deploy folder and listens on DIR/control.sock (owner only).",
+            ""},
+        footer = {"", "Examples:",
+            "  java -jar kmod4j.jar               the shell, with the examples loaded",
+            "  java -jar kmod4j.jar --no-shell &  a container in the background",
+            "  java -jar kmod4j.jar lsmod         lsmod in that container, its exit status",
+            "  java -jar kmod4j.jar insmod x.jar k=v     (relative paths: the client's)",
+            "  java -jar kmod4j.jar 'rmmod a; lsmod'     (one word with ';': a script)",
+            "  java -jar kmod4j.jar -c 'lsmod'    a throw-away container: no restore,",
+            "                                     deploy folder or control socket",
+            "bin/kmod4j wraps this for bash: kmod4j lsmod, kmod4j rmmod hello."})
 public final class Main implements Callable<Integer> {
 
     private static final long CONTAINER_TIMEOUT_MILLIS = 30_000;
@@ -38,8 +56,23 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--no-examples", description = "Do not load the example modules at start.")
     private boolean noExamples;
 
+    @Option(names = "--deploy-dir", paramLabel = "DIR", defaultValue = "deploy",
+            description = "Hot-deploy folder: a *.jar dropped in loads, removed unloads, changed is replaced."
+                    + " Default: ./${DEFAULT-VALUE}")
+    private Path deployDir;
+
+    @Option(names = "--no-deploy", description = "Do not watch a deploy folder.")
+    private boolean noDeploy;
+
+    @Parameters(paramLabel = "COMMAND", arity = "0..*",
+            description = "A command (and its arguments) for the container running on --state-dir, sent"
+                    + " over DIR/control.sock; no container is started. Exit status 1 if none is running.")
+    private List<String> words = new ArrayList<>();
+
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new Main());
+        // everything after the first COMMAND word is its arguments (kmod4j rmmod -f hello)
+        cli.setStopAtPositional(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             System.err.println("kmod4j: ERROR: " + e.getMessage());
             if (Boolean.getBoolean("kmod4j.debug")) {
@@ -55,6 +88,13 @@ public final class Main implements Callable<Integer> {
         Path state = stateDir.toAbsolutePath().normalize();
         PrintStream out = System.out;
         PrintStream err = System.err;
+        if (!words.isEmpty()) {
+            if (command != null) {
+                err.println("kmod4j: ERROR: give either -c 'CMD; CMD' or COMMAND words, not both");
+                return 2;
+            }
+            return ControlClient.run(state, words, Path.of("").toAbsolutePath(), out, err);
+        }
         try (EmbeddedFelix felix = EmbeddedFelix.start(state, new FelixLog(err))) {
             ContainerClient container = felix.installContainer(CONTAINER_TIMEOUT_MILLIS);
             felix.startGogoRuntime();
@@ -62,27 +102,24 @@ public final class Main implements Callable<Integer> {
             if (command != null) {
                 return CommandScript.run(felix.commandProcessor(), command, System.in, out, err);
             }
-            Path examples = null;
-            List<String> loaded = new ArrayList<>();
-            if (!noExamples) {
-                examples = EmbeddedBundles.extractExamples(state.resolve("examples"));
-                for (String example : EmbeddedBundles.EXAMPLES_LOADED_AT_START) {
-                    Path jar = examples.resolve(example + ".jar");
-                    try {
-                        container.load(jar);
-                        loaded.add(example.replace('-', '_'));
-                    } catch (RuntimeException e) {
-                        err.println("insmod: ERROR: " + e.getMessage());
-                    }
+            try (AdminServices admin = new AdminServices(state, container, err)) {
+                List<String> restored = admin.restore();
+                Path examples = null;
+                List<String> loaded = new ArrayList<>();
+                if (!noExamples) {
+                    examples = EmbeddedBundles.extractExamples(state.resolve("examples"));
+                    loaded = admin.loadExamples(examples, EmbeddedBundles.EXAMPLES_LOADED_AT_START);
                 }
+                Path deploy = noDeploy ? null : admin.startDeploy(deployDir.toAbsolutePath().normalize());
+                Path socket = admin.startControlSocket(felix.commandProcessor());
+                out.print(Banner.text(state, examples, loaded, !noShell, restored, deploy, socket));
+                out.flush();
+                if (!noShell) {
+                    felix.startShell();
+                }
+                felix.awaitStop();
+                return 0;
             }
-            out.print(Banner.text(state, examples, loaded, !noShell));
-            out.flush();
-            if (!noShell) {
-                felix.startShell();
-            }
-            felix.awaitStop();
-            return 0;
         }
     }
 }

@@ -1,0 +1,107 @@
+package org.kmod4j.launcher;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The control socket's wire format ({@code <state dir>/control.sock}, a UNIX domain stream
+ * socket). One request per connection:
+ *
+ * <pre>
+ * client → server:  int MAGIC, int VERSION, UTF cwd, int n, n bytes UTF-8 script
+ * server → client:  frames {byte STDOUT|STDERR, int n, n bytes} ... then {byte EXIT, int status}
+ * </pre>
+ *
+ * The script is what {@code -c} takes ({@code ;}-separated Gogo commands); it runs in a new
+ * Gogo session whose current directory is the client's {@code cwd}. Output is streamed while
+ * the commands run.
+ */
+final class ControlProtocol {
+
+    static final String SOCKET = "control.sock";
+    static final int MAGIC = 0x6b6d3461; // "km4a"
+    static final int VERSION = 1;
+    static final byte EXIT = 0;
+    static final byte STDOUT = 1;
+    static final byte STDERR = 2;
+    static final int MAX_SCRIPT = 1 << 20;
+
+    private ControlProtocol() {
+    }
+
+    record Request(Path cwd, String script) {
+    }
+
+    static void writeRequest(DataOutputStream out, Path cwd, String script) throws IOException {
+        byte[] bytes = script.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        out.writeUTF(cwd.toString());
+        out.writeInt(bytes.length);
+        out.write(bytes);
+        out.flush();
+    }
+
+    static Request readRequest(DataInputStream in) throws IOException {
+        if (in.readInt() != MAGIC) {
+            throw new IOException("not a kmod4j control request");
+        }
+        int version = in.readInt();
+        if (version != VERSION) {
+            throw new IOException("unsupported control protocol version " + version + " (this container speaks " + VERSION + ")");
+        }
+        Path cwd = Path.of(in.readUTF());
+        int n = in.readInt();
+        if (n < 0 || n > MAX_SCRIPT) {
+            throw new IOException("bad script length " + n);
+        }
+        return new Request(cwd, new String(in.readNBytes(n), StandardCharsets.UTF_8));
+    }
+
+    /** An output stream that sends what is written as frames of one type; frames of all streams share one lock. */
+    static final class FrameOutputStream extends OutputStream {
+        private final DataOutputStream out;
+        private final byte type;
+
+        FrameOutputStream(DataOutputStream out, byte type) {
+            this.out = out;
+            this.type = type;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return;
+            }
+            synchronized (out) {
+                out.writeByte(type);
+                out.writeInt(len);
+                out.write(b, off, len);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            synchronized (out) {
+                out.flush();
+            }
+        }
+    }
+
+    static void writeExit(DataOutputStream out, int status) throws IOException {
+        synchronized (out) {
+            out.writeByte(EXIT);
+            out.writeInt(status);
+            out.flush();
+        }
+    }
+}
