@@ -52,7 +52,7 @@ public interface Module {
     /** The parameter values the module was loaded with, defaults filled in. */
     Map<String, String> parameters();
 
-    /** The declared parameters, in declaration order. */
+    /** The declared parameters, in the order of the Module-Parameters header (bnd sorts annotation-declared ones by name). */
     List<ParameterSpec> parameterSpecs();
 
     /** Manifest fields modinfo shows (description, author, license, alias ...). */

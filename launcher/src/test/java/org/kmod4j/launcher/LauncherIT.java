@@ -82,7 +82,7 @@ public class LauncherIT {
         Run run = kmod4j("modinfo -F name " + HELLO + "; modinfo -F parm " + HELLO
                 + "; insmod " + HELLO + " greeting=hi; modinfo hello");
         assertEquals(run.err(), 0, run.status());
-        assertTrue(run.out(), run.out().startsWith("hello\ngreeting:What to say (string)\ncount:How many times to say it (int)\n"));
+        assertTrue(run.out(), run.out().startsWith("hello\ncount:How many times to say it (int)\ngreeting:What to say (string)\n"));
         assertTrue(run.out(), run.out().contains("\nname:           hello\n"));
         assertTrue(run.out(), run.out().contains("\nparmvalue:      greeting=hi\n"));
         assertTrue(run.out(), run.out().contains("\nstate:          live\n"));
