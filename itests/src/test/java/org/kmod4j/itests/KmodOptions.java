@@ -1,9 +1,6 @@
 package org.kmod4j.itests;
 
-import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.composite;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 
 import java.io.File;
 import java.io.IOException;
@@ -11,15 +8,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.kmod4j.paxexam.KmodPaxExam;
 import org.ops4j.pax.exam.Option;
 
 /**
- * Pax Exam provisioning of kmod4j, in one place (a later issue publishes it as an option users
- * put in their own tests). Host side only: used from {@code @Configuration} methods.
+ * Pax Exam provisioning of kmod4j for the itests. Host side only: used from {@code @Configuration}
+ * methods. The container and commands come from the published option
+ * ({@link KmodPaxExam}, artifact kmod4j-paxexam) that users put in their own tests.
  *
  * <p>Jar locations come from system properties {@code kmod4j.jar.<key>} that the itests pom sets
  * from the reactor (maven-dependency-plugin's {@code properties} goal), so {@code mvn verify}
- * works without {@code install}.
+ * works without {@code install}; {@link KmodPaxExam} prefers them to its {@code mvn:} URLs.
  */
 public final class KmodOptions {
 
@@ -27,22 +26,16 @@ public final class KmodOptions {
     }
 
     /**
-     * The kmod4j container as a framework extension bundle (never started: the framework
-     * activates extensions itself), a fresh {@code kmod4j.state.dir} for this framework, and the
-     * JUnit bundles Pax Exam's probe needs.
+     * The kmod4j container as a framework extension bundle, a fresh {@code kmod4j.state.dir} under
+     * {@code target/itest}, and the JUnit bundles: the published {@link KmodPaxExam#kmod4j(Path)}.
      */
     public static Option container() {
-        return composite(
-                bundle(fileUrl("container")).noStart(),
-                frameworkProperty("kmod4j.state.dir").value(freshStateDir().toString()),
-                junitBundles());
+        return KmodPaxExam.kmod4j(freshStateDir());
     }
 
-    /** The Gogo runtime and the kmod commands (scope {@code kmod}: lsmod, insmod, rmmod, modinfo). */
+    /** The Gogo runtime and the kmod commands: the published {@link KmodPaxExam#kmod4jCommands()}. */
     public static Option commands() {
-        return composite(
-                bundle(fileUrl("gogo.runtime")),
-                bundle(fileUrl("commands")));
+        return KmodPaxExam.kmod4jCommands();
     }
 
     /** Everything the kmod4j itests run with: the container and the commands. */
@@ -74,10 +67,6 @@ public final class KmodOptions {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String fileUrl(String key) {
-        return jar(key).toUri().toString();
     }
 
     private static Path freshStateDir() {

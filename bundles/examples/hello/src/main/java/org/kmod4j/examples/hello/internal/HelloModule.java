@@ -14,9 +14,20 @@ import org.kmod4j.examples.hello.Greeter;
 import org.osgi.framework.ServiceRegistration;
 
 /**
- * The smallest useful module: says its greeting {@code count} times when it is loaded,
- * registers a {@link Greeter} service while it is live, and says goodbye when it is unloaded.
- * Try {@code insmod hello.jar greeting=hi count=3}.
+ * The smallest useful module, and the <em>parameters</em> example: says its greeting
+ * {@code count} times when it is loaded, registers a {@link Greeter} service while it is live,
+ * and says goodbye when it is unloaded. Every module header comes from the
+ * {@code org.kmod4j.api.annotation} annotations below; {@code @ModuleParameter} declares typed
+ * parameters with descriptions and defaults, read back with {@link ModuleContext#parameter}.
+ *
+ * <p>Try it in the shell:
+ * <pre>
+ * g! modinfo -F parm hello.jar              # greeting:What to say (string) ...
+ * g! insmod hello.jar greeting=hi count=3
+ * g! dmesg | grep hello                     # hello: hi (three times)
+ * g! rmmod hello
+ * g! insmod hello.jar count=many            # ERROR: ... Invalid argument (EINVAL: not an int)
+ * </pre>
  */
 @ModuleName("hello")
 @ModuleDescription("Says hello: the smallest kmod4j module")
