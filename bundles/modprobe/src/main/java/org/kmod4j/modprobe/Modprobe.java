@@ -1,0 +1,599 @@
+package org.kmod4j.modprobe;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import org.apache.felix.resolver.Logger;
+import org.apache.felix.resolver.ResolverImpl;
+import org.kmod4j.api.Errno;
+import org.kmod4j.api.LoadOptions;
+import org.kmod4j.api.Module;
+import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.ModuleException;
+import org.kmod4j.api.ModuleState;
+import org.kmod4j.api.UnloadOptions;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.resource.Requirement;
+import org.osgi.resource.Resource;
+import org.osgi.resource.Wire;
+import org.osgi.service.resolver.ResolutionException;
+
+/**
+ * modprobe on the kmod4j container: looks a module up by name, else by alias pattern (fnmatch),
+ * computes its dependency closure with the Felix resolver over the installed bundles plus the
+ * {@link ModuleIndex}, and loads what is missing in dependency order (independent modules of a
+ * layer in parallel). Soft dependencies load around the module and their failures are only
+ * logged. A failed request unloads, newest first, every module it loaded. {@code -r} unloads a
+ * module and then its dependencies nobody uses any more.
+ */
+final class Modprobe {
+    /** How modprobe reaches the rest of the system; the activator supplies the OSGi side. */
+    interface Environment {
+        ModuleContainer container();
+
+        /** The installed bundles. */
+        Bundle[] bundles();
+
+        /** The folder depmod indexes and modprobe reads. */
+        Path modulesDir();
+
+        /** The modprobe.conf with {@code blacklist} and {@code options} lines (may not exist). */
+        Path configFile();
+    }
+
+    private final Environment env;
+    private final Executor executor;
+    private volatile ModuleIndex cached;
+
+    Modprobe(Environment env, Executor executor) {
+        this.env = env;
+        this.executor = executor;
+    }
+
+    /** The index of the modules folder, re-read when depmod rewrote it. */
+    ModuleIndex index() {
+        Path dir = env.modulesDir().toAbsolutePath().normalize();
+        ModuleIndex c = cached;
+        if (c == null || !c.dir.equals(dir) || !c.isCurrent()) {
+            c = ModuleIndex.read(dir);
+            cached = c;
+        }
+        return c;
+    }
+
+    ModuleIndex.Result depmod(Path dir, PrintStream progress) {
+        ModuleIndex.Result r = ModuleIndex.depmod(dir == null ? env.modulesDir() : dir, progress);
+        cached = null;
+        return r;
+    }
+
+    ModprobeConfig config(Consumer<String> warn) {
+        Path file = env.configFile();
+        try {
+            ModprobeConfig conf = ModprobeConfig.read(file);
+            for (String w : conf.warnings()) {
+                warn.accept(file + ": " + w);
+            }
+            return conf;
+        } catch (IOException e) {
+            warn.accept("could not read " + file + ": " + e.getMessage());
+            return ModprobeConfig.EMPTY;
+        }
+    }
+
+    /** Runs a parsed command line; returns the modules loaded or found (none for -r, -n, -D). */
+    List<Module> run(ModprobeOptions o, PrintStream out, Consumer<String> warn) {
+        ModprobeConfig conf = config(warn);
+        List<Module> result = new ArrayList<>();
+        if (o.remove) {
+            for (String name : o.modules) {
+                remove(name, o, conf, out, warn);
+            }
+            return result;
+        }
+        ModuleException failure = null;
+        for (String name : o.modules) {
+            try {
+                result.addAll(probe(name, o.parameters, o, conf, out, warn));
+            } catch (ModuleException e) {
+                if (!o.all) {
+                    throw e;
+                }
+                warn.accept(e.getMessage());
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return result;
+    }
+
+    /** request_module: modprobe NAME without options. */
+    List<Module> request(String nameOrAlias, Consumer<String> warn) {
+        return probe(nameOrAlias, Map.of(), ModprobeOptions.defaults(), config(warn), null, warn);
+    }
+
+    // ---- lookup ----------------------------------------------------------------------------
+
+    /** What a name or alias resolved to. */
+    static final class Lookup {
+        final List<IndexEntry> entries;
+        final Module loadedOnly;
+        final boolean viaAlias;
+
+        Lookup(List<IndexEntry> entries, Module loadedOnly, boolean viaAlias) {
+            this.entries = entries;
+            this.loadedOnly = loadedOnly;
+            this.viaAlias = viaAlias;
+        }
+    }
+
+    Optional<Module> loaded(String name) {
+        String n = Fnmatch.normalizeName(name);
+        for (Module m : env.container().modules()) {
+            if (Fnmatch.normalizeName(m.name()).equals(n)) {
+                return Optional.of(m);
+            }
+        }
+        return Optional.empty();
+    }
+
+    Lookup lookup(String nameOrAlias, ModprobeOptions o, ModprobeConfig conf) {
+        ModuleIndex index = index();
+        List<IndexEntry> byName = index.byName(nameOrAlias);
+        if (!byName.isEmpty()) {
+            return blacklisted(nameOrAlias, new Lookup(List.of(byName.get(0)), null, false), o, conf);
+        }
+        Optional<Module> loaded = loaded(nameOrAlias);
+        if (loaded.isPresent()) {
+            return blacklisted(nameOrAlias, new Lookup(List.of(), loaded.get(), false), o, conf);
+        }
+        List<IndexEntry> byAlias = index.byAlias(nameOrAlias);
+        if (byAlias.isEmpty()) {
+            throw new ModuleException(Errno.ENOENT, "Module " + nameOrAlias + " not found in directory " + index.dir);
+        }
+        return blacklisted(nameOrAlias, new Lookup(byAlias, null, true), o, conf);
+    }
+
+    /** kmod: the blacklist filters modules reached through an alias, or any with -b. */
+    private static Lookup blacklisted(String request, Lookup lookup, ModprobeOptions o, ModprobeConfig conf) {
+        if (!lookup.viaAlias && !o.applyBlacklist) {
+            return lookup;
+        }
+        if (lookup.loadedOnly != null) {
+            if (conf.isBlacklisted(lookup.loadedOnly.name())) {
+                throw blacklistError(lookup.loadedOnly.name(), request);
+            }
+            return lookup;
+        }
+        List<IndexEntry> kept = new ArrayList<>();
+        for (IndexEntry e : lookup.entries) {
+            if (!conf.isBlacklisted(e.name)) {
+                kept.add(e);
+            }
+        }
+        if (kept.isEmpty()) {
+            throw blacklistError(lookup.entries.get(0).name, request);
+        }
+        return new Lookup(kept, null, lookup.viaAlias);
+    }
+
+    private static ModuleException blacklistError(String module, String request) {
+        return new ModuleException(Errno.EPERM, "could not insert '" + module + "': Module is blacklisted"
+                + (module.equals(request) ? "" : " (requested as " + request + ")"));
+    }
+
+    // ---- insert ----------------------------------------------------------------------------
+
+    /** The modules one request loaded, in order, so a failure can unload them newest first. */
+    private final class Transaction {
+        final List<String> loaded = Collections.synchronizedList(new ArrayList<>());
+
+        void rollback(Consumer<String> warn) {
+            List<String> names;
+            synchronized (loaded) {
+                names = new ArrayList<>(loaded);
+                loaded.clear();
+            }
+            Collections.reverse(names);
+            for (String name : names) {
+                try {
+                    env.container().unload(name, UnloadOptions.defaults());
+                } catch (ModuleException e) {
+                    warn.accept("could not unload " + name + " after the failed request: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    List<Module> probe(String nameOrAlias, Map<String, String> parameters, ModprobeOptions o, ModprobeConfig conf,
+            PrintStream out, Consumer<String> warn) {
+        Transaction tx = new Transaction();
+        try {
+            return probe(nameOrAlias, parameters, o, conf, out, warn, tx, new HashSet<>());
+        } catch (RuntimeException | Error e) {
+            tx.rollback(warn);
+            throw e;
+        }
+    }
+
+    private List<Module> probe(String nameOrAlias, Map<String, String> parameters, ModprobeOptions o, ModprobeConfig conf,
+            PrintStream out, Consumer<String> warn, Transaction tx, Set<String> visiting) {
+        Lookup lookup = lookup(nameOrAlias, o, conf);
+        List<Module> result = new ArrayList<>();
+        if (lookup.loadedOnly != null) {
+            alreadyLoaded(lookup.loadedOnly, o, out);
+            result.add(lookup.loadedOnly);
+            return result;
+        }
+        for (IndexEntry target : lookup.entries) {
+            Module m = insert(target, parameters, o, conf, out, warn, tx, visiting);
+            if (m != null) {
+                result.add(m);
+            }
+        }
+        return result;
+    }
+
+    private void alreadyLoaded(Module m, ModprobeOptions o, PrintStream out) {
+        if (o.firstTime) {
+            throw new ModuleException(Errno.EEXIST, "could not insert '" + m.name() + "': Module already in kernel");
+        }
+        if (o.showDepends && out != null) {
+            out.println("insmod " + m.filename());
+        }
+    }
+
+    private Module insert(IndexEntry target, Map<String, String> parameters, ModprobeOptions o, ModprobeConfig conf,
+            PrintStream out, Consumer<String> warn, Transaction tx, Set<String> visiting) {
+        String key = Fnmatch.normalizeName(target.name);
+        if (!visiting.add(key)) {
+            return null; // a softdep cycle: already on its way
+        }
+        Optional<Module> live = loaded(target.name);
+        if (live.isPresent() && !o.showDepends && live.get().state() == ModuleState.LIVE) {
+            alreadyLoaded(live.get(), o, out);
+            return live.get();
+        }
+        Map<String, String> targetParams = new LinkedHashMap<>(conf.options(target.name));
+        targetParams.putAll(parameters);
+        List<List<IndexEntry>> layers = plan(target, o.showDepends);
+        List<List<IndexEntry>> deps = new ArrayList<>();
+        for (List<IndexEntry> layer : layers) {
+            List<IndexEntry> l = new ArrayList<>(layer);
+            l.remove(target);
+            if (!l.isEmpty()) {
+                deps.add(l);
+            }
+        }
+        boolean print = o.dryRun || o.showDepends;
+        // 1. the dependencies, layer by layer
+        for (List<IndexEntry> layer : deps) {
+            if (print) {
+                for (IndexEntry e : layer) {
+                    printInsmod(out, e, conf.options(e.name));
+                }
+            } else {
+                loadLayer(layer, conf, tx);
+            }
+        }
+        // 2. softdep pre:, 3. the module, 4. softdep post:
+        softdeps(target, target.softdep.pre, "pre", o, conf, out, warn, tx, visiting);
+        Module m = null;
+        if (print) {
+            printInsmod(out, target, targetParams);
+        } else {
+            m = loadOne(target, targetParams, tx, o.firstTime);
+        }
+        softdeps(target, target.softdep.post, "post", o, conf, out, warn, tx, visiting);
+        return m;
+    }
+
+    private void softdeps(IndexEntry target, List<String> names, String kind, ModprobeOptions o, ModprobeConfig conf,
+            PrintStream out, Consumer<String> warn, Transaction tx, Set<String> visiting) {
+        for (String name : names) {
+            Transaction nested = new Transaction();
+            try {
+                probe(name, Map.of(), o.forSoftdep(), conf, out, warn, nested, visiting);
+                tx.loaded.addAll(nested.loaded);
+            } catch (ModuleException e) {
+                nested.rollback(warn);
+                // kmod: soft dependencies are not required; their failure is not fatal
+                warn.accept("softdep " + kind + ": " + name + " of " + target.name + " failed (ignored): " + e.getMessage());
+            }
+        }
+    }
+
+    private static void printInsmod(PrintStream out, IndexEntry e, Map<String, String> params) {
+        if (out == null) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder("insmod ").append(e.path);
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            String v = p.getValue();
+            sb.append(' ').append(p.getKey());
+            if (!v.isEmpty()) {
+                sb.append('=').append(v.contains(" ") ? '"' + v + '"' : v);
+            }
+        }
+        out.println(sb);
+    }
+
+    private void loadLayer(List<IndexEntry> layer, ModprobeConfig conf, Transaction tx) {
+        if (layer.size() == 1) {
+            loadOne(layer.get(0), conf.options(layer.get(0).name), tx, false);
+            return;
+        }
+        List<CompletableFuture<Module>> futures = new ArrayList<>();
+        for (IndexEntry e : layer.subList(1, layer.size())) {
+            futures.add(CompletableFuture.supplyAsync(() -> loadOne(e, conf.options(e.name), tx, false), executor));
+        }
+        RuntimeException failure = null;
+        try {
+            loadOne(layer.get(0), conf.options(layer.get(0).name), tx, false);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (CompletableFuture<Module> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (failure == null) {
+                    failure = new ModuleException(Errno.EINTR, "interrupted while loading dependencies");
+                }
+            } catch (ExecutionException | CompletionException e) {
+                Throwable cause = e.getCause();
+                if (failure == null) {
+                    failure = cause instanceof RuntimeException ? (RuntimeException) cause
+                            : new ModuleException(Errno.EIO, String.valueOf(cause), cause);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Loads one module; EEXIST (someone else loaded it meanwhile) counts as success unless first-time. */
+    private Module loadOne(IndexEntry e, Map<String, String> params, Transaction tx, boolean firstTime) {
+        try {
+            Module m = env.container().load(e.path, LoadOptions.of(params));
+            tx.loaded.add(m.name());
+            return m;
+        } catch (ModuleException ex) {
+            if (ex.errno() == Errno.EEXIST) {
+                if (firstTime) {
+                    throw new ModuleException(Errno.EEXIST, "could not insert '" + e.name + "': Module already in kernel", ex);
+                }
+                Optional<Module> m = env.container().find(e.name);
+                if (m.isPresent()) {
+                    return m.get();
+                }
+            }
+            throw ex;
+        }
+    }
+
+    // ---- dependency closure ------------------------------------------------------------------
+
+    /**
+     * The modules to load for {@code target}, in layers: each layer depends only on earlier ones.
+     *
+     * @param ignoreLoaded compute as if no module were loaded (-D)
+     * @throws ModuleException ENOENT naming the requirement nothing provides, ELOOP for a cycle
+     */
+    List<List<IndexEntry>> plan(IndexEntry target, boolean ignoreLoaded) {
+        ModuleIndex index = index();
+        Set<String> loadedNames = new HashSet<>();
+        Set<Long> moduleBundles = new HashSet<>();
+        for (Module m : env.container().modules()) {
+            loadedNames.add(Fnmatch.normalizeName(m.name()));
+            moduleBundles.add(m.bundle().getBundleId());
+        }
+        List<BundleWiring> wirings = new ArrayList<>();
+        Set<String> identities = new HashSet<>();
+        for (Bundle b : env.bundles()) {
+            if (ignoreLoaded && moduleBundles.contains(b.getBundleId())) {
+                continue;
+            }
+            if ((b.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) == 0) {
+                continue;
+            }
+            BundleWiring w = b.adapt(BundleWiring.class);
+            if (w != null && w.isCurrent()) {
+                wirings.add(w);
+                identities.add(KmodResolveContext.identity(w.getRevision()));
+            }
+        }
+        Map<Resource, IndexEntry> candidates = new LinkedHashMap<>();
+        for (IndexEntry e : index.entries) {
+            boolean isTarget = e == target;
+            if (!isTarget && !ignoreLoaded && loadedNames.contains(Fnmatch.normalizeName(e.name))) {
+                continue;
+            }
+            if (!isTarget && identities.contains(KmodResolveContext.identity(e.resource))) {
+                continue;
+            }
+            candidates.put(e.resource, e);
+        }
+        candidates.put(target.resource, target);
+        KmodResolveContext ctx = new KmodResolveContext(List.of(target.resource), wirings, candidates.keySet());
+        Map<Resource, List<Wire>> wires;
+        try {
+            wires = new ResolverImpl(new Logger(Logger.LOG_ERROR), 1).resolve(ctx);
+        } catch (ResolutionException e) {
+            throw unresolvable(target, e);
+        }
+        Map<IndexEntry, Set<IndexEntry>> deps = new LinkedHashMap<>();
+        for (Map.Entry<Resource, List<Wire>> w : wires.entrySet()) {
+            IndexEntry requirer = candidates.get(w.getKey());
+            if (requirer == null || w.getKey() instanceof BundleRevision) {
+                continue;
+            }
+            Set<IndexEntry> d = deps.computeIfAbsent(requirer, k -> new LinkedHashSet<>());
+            for (Wire wire : w.getValue()) {
+                IndexEntry provider = candidates.get(wire.getProvider());
+                if (provider != null && provider != requirer) {
+                    d.add(provider);
+                }
+            }
+        }
+        deps.computeIfAbsent(target, k -> new LinkedHashSet<>());
+        // index order inside a layer, so plans are reproducible
+        List<IndexEntry> nodes = new ArrayList<>();
+        for (IndexEntry e : index.entries) {
+            if (deps.containsKey(e)) {
+                nodes.add(e);
+            }
+        }
+        try {
+            return TopoOrder.layers(nodes, deps::get);
+        } catch (TopoOrder.CycleException e) {
+            throw new ModuleException(Errno.ELOOP, "could not insert '" + target.name + "': dependency cycle among " + e.nodes);
+        }
+    }
+
+    private static ModuleException unresolvable(IndexEntry target, ResolutionException e) {
+        StringBuilder missing = new StringBuilder();
+        Collection<Requirement> unresolved = e.getUnresolvedRequirements();
+        if (unresolved != null) {
+            for (Requirement r : unresolved) {
+                missing.append(missing.length() == 0 ? "" : ", ").append(describe(r));
+            }
+        }
+        String detail = String.valueOf(e.getMessage()).replaceAll("\\s+", " ").trim();
+        return new ModuleException(Errno.ENOENT, "could not insert '" + target.name + "': Unknown symbol in module"
+                + (missing.length() == 0 ? "" : ": missing requirement " + missing) + " (" + detail + ")", e);
+    }
+
+    static String describe(Requirement r) {
+        String filter = r.getDirectives().get("filter");
+        return r.getNamespace() + (filter == null ? "" : "; " + filter);
+    }
+
+    // ---- remove ----------------------------------------------------------------------------
+
+    private void remove(String nameOrAlias, ModprobeOptions o, ModprobeConfig conf, PrintStream out, Consumer<String> warn) {
+        List<String> names = new ArrayList<>();
+        Map<String, Softdep> softdeps = new HashMap<>();
+        Optional<Module> direct = loaded(nameOrAlias);
+        if (direct.isPresent()) {
+            names.add(direct.get().name());
+        } else {
+            Lookup lookup;
+            try {
+                lookup = lookup(nameOrAlias, o, conf);
+            } catch (ModuleException e) {
+                if (e.errno() == Errno.ENOENT && o.firstTime) {
+                    throw new ModuleException(Errno.ENOENT, "Module " + nameOrAlias + " is not in kernel.", e);
+                }
+                throw e;
+            }
+            for (IndexEntry e : lookup.entries) {
+                names.add(e.name);
+            }
+        }
+        for (IndexEntry e : safeEntries()) {
+            softdeps.put(Fnmatch.normalizeName(e.name), e.softdep);
+        }
+        for (String name : names) {
+            Optional<Module> m = loaded(name);
+            if (m.isEmpty()) {
+                if (o.firstTime) {
+                    throw new ModuleException(Errno.ENOENT, "Module " + name + " is not in kernel.");
+                }
+                continue;
+            }
+            Module mod = m.get();
+            Softdep sd = softdeps.getOrDefault(Fnmatch.normalizeName(mod.name()), softdep(mod));
+            List<String> post = new ArrayList<>(sd.post);
+            Collections.reverse(post);
+            for (String p : post) {
+                removeUnused(p, o, out, warn, new HashSet<>());
+            }
+            List<String> uses = mod.uses();
+            if (o.dryRun) {
+                if (out != null) {
+                    out.println("rmmod " + mod.name());
+                }
+            } else {
+                env.container().unload(mod.name(), UnloadOptions.defaults().withWaitMillis(o.waitMillis));
+            }
+            Set<String> seen = new HashSet<>();
+            for (String dep : uses) {
+                removeUnused(dep, o, out, warn, seen);
+            }
+            List<String> pre = new ArrayList<>(sd.pre);
+            Collections.reverse(pre);
+            for (String p : pre) {
+                removeUnused(p, o, out, warn, seen);
+            }
+        }
+    }
+
+    private List<IndexEntry> safeEntries() {
+        try {
+            return index().entries;
+        } catch (ModuleException e) {
+            return List.of();
+        }
+    }
+
+    private static Softdep softdep(Module m) {
+        List<String> values = m.info().get("softdep");
+        return values == null || values.isEmpty() ? Softdep.NONE : Softdep.parse(values.get(0));
+    }
+
+    /** kmod rmmod_do_deps_list: a dependency whose refcount dropped to 0 goes too; errors are not fatal. */
+    private void removeUnused(String name, ModprobeOptions o, PrintStream out, Consumer<String> warn, Set<String> seen) {
+        if (!seen.add(Fnmatch.normalizeName(name))) {
+            return;
+        }
+        Optional<Module> m = loaded(name);
+        if (m.isEmpty()) {
+            return;
+        }
+        Module mod = m.get();
+        if (mod.state() != ModuleState.LIVE || mod.isPermanent() || mod.refcount() != 0 || !mod.holders().isEmpty()) {
+            return;
+        }
+        List<String> uses = mod.uses();
+        if (o.dryRun) {
+            if (out != null) {
+                out.println("rmmod " + mod.name());
+            }
+        } else {
+            try {
+                env.container().unload(mod.name(), UnloadOptions.defaults());
+            } catch (ModuleException e) {
+                warn.accept("could not remove dependency " + mod.name() + ": " + e.getMessage());
+                return;
+            }
+        }
+        for (String dep : uses) {
+            removeUnused(dep, o, out, warn, seen);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.kmod4j.modprobe;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.Test;
+import org.kmod4j.api.Errno;
+import org.kmod4j.api.ModuleException;
+
+public class ModprobeOptionsTest {
+
+    @Test
+    public void nameThenParameters() {
+        ModprobeOptions o = ModprobeOptions.parse("-n", "--first-time", "mp_a", "k=v", "flag", "x=a=b");
+        assertTrue(o.dryRun);
+        assertTrue(o.firstTime);
+        assertEquals(List.of("mp_a"), o.modules);
+        assertEquals(Map.of("k", "v", "flag", "", "x", "a=b"), o.parameters);
+    }
+
+    @Test
+    public void removeWithWaitTakesSeveralNames() {
+        ModprobeOptions o = ModprobeOptions.parse("-r", "-w", "250", "a", "b");
+        assertTrue(o.remove);
+        assertEquals(250, o.waitMillis);
+        assertEquals(List.of("a", "b"), o.modules);
+        assertEquals(100, ModprobeOptions.parse("-r", "--wait=100", "a").waitMillis);
+    }
+
+    @Test
+    public void errors() {
+        for (String[] args : new String[][] {{}, {"-x", "a"}, {"-w", "5", "a"}, {"-r", "-w", "soon", "a"}, {"a", "=v"}}) {
+            try {
+                ModprobeOptions.parse(args);
+                fail(String.join(" ", args));
+            } catch (ModuleException e) {
+                assertEquals(Errno.EINVAL, e.errno());
+            }
+        }
+    }
+}
