@@ -23,9 +23,15 @@ public final class Guarded {
     }
 
     /**
+     * Returns a proxy of {@code type} that calls {@code target} inside {@code module}'s guard.
+     * The proxy's {@code equals}, {@code hashCode} and {@code toString} do not enter the guard;
+     * an exception thrown by {@code target} reaches the caller unwrapped.
+     *
      * @param module the module that provides {@code target}
      * @param type an interface {@code target} implements; the proxy implements only it
      * @param target the service object
+     * @return the guarded proxy
+     * @throws IllegalArgumentException if {@code type} is not an interface
      */
     public static <T> T service(Module module, Class<T> type, T target) {
         Objects.requireNonNull(module, "module");

@@ -14,18 +14,22 @@ public final class LoadOptions {
         this.permanent = permanent;
     }
 
+    /** No parameters (defaults apply), not permanent: plain {@code insmod FILE}. */
     public static LoadOptions defaults() {
         return new LoadOptions(Map.of(), false);
     }
 
+    /** These parameter values ({@code insmod FILE key=value ...}), in order; not permanent. */
     public static LoadOptions of(Map<String, String> parameters) {
         return new LoadOptions(parameters, false);
     }
 
+    /** A copy that loads the module as permanent ({@code insmod --permanent}) or not. */
     public LoadOptions withPermanent(boolean value) {
         return new LoadOptions(parameters, value);
     }
 
+    /** A copy with these parameter values instead. */
     public LoadOptions withParameters(Map<String, String> values) {
         return new LoadOptions(values, permanent);
     }
@@ -35,6 +39,7 @@ public final class LoadOptions {
         return parameters;
     }
 
+    /** Whether the module is loaded as permanent: it can then never be unloaded. */
     public boolean permanent() {
         return permanent;
     }

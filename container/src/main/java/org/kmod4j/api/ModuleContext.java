@@ -5,8 +5,18 @@ import java.util.Map;
 import org.osgi.framework.BundleContext;
 
 /**
- * What the container hands a module's {@link ModuleInit}: its bundle context, parameters and
- * SRCU domains. Valid from COMING until the module is freed.
+ * What the container hands a module's {@link ModuleInit}: its bundle context, parameters, SRCU
+ * domains, references to other modules, notifier registration and log. Valid from COMING until
+ * the module is freed; what a module takes through it (references, notifiers) is released for it
+ * when it goes.
+ *
+ * <pre>{@code
+ * public void init(ModuleContext context) {
+ *     int count = Integer.parseInt(context.parameter("count"));   // declared with @ModuleParameter
+ *     context.registerNotifier((event, module) -> context.log(module.name() + " " + event), 0);
+ *     context.bundleContext().registerService(...);
+ * }
+ * }</pre>
  */
 public interface ModuleContext {
 

@@ -12,11 +12,20 @@ public class ModuleException extends RuntimeException {
 
     private final Errno errno;
 
+    /**
+     * @param errno the code callers branch on; never null
+     * @param message the message in the kmod tools' wording
+     */
     public ModuleException(Errno errno, String message) {
         super(message);
         this.errno = Objects.requireNonNull(errno, "errno");
     }
 
+    /**
+     * @param errno the code callers branch on; never null
+     * @param message the message in the kmod tools' wording
+     * @param cause what made the operation fail
+     */
     public ModuleException(Errno errno, String message, Throwable cause) {
         super(message, cause);
         this.errno = Objects.requireNonNull(errno, "errno");

@@ -6,8 +6,10 @@ package org.kmod4j.api;
  */
 public interface ModuleGuard extends AutoCloseable {
 
+    /** The module this guard was opened on. */
     Module module();
 
+    /** Leaves the guarded section; once the last guard is closed, a waiting unload goes on. */
     @Override
     void close();
 }

@@ -6,16 +6,22 @@ import java.util.Map;
 /** A module jar's metadata as read from its manifest, before (or without) loading it. */
 public interface ModuleInfo {
 
+    /** The module name: {@code Module-Name}, else the Bundle-SymbolicName. */
     String name();
 
+    /** The bundle version. */
     String version();
 
+    /** The jar's path, as modinfo's {@code filename} field. */
     String filename();
 
+    /** The jar's size in bytes. */
     long size();
 
+    /** Whether the jar declares {@code Module-Permanent: true}. */
     boolean permanent();
 
+    /** The declared parameters, in header order. */
     List<ParameterSpec> parameterSpecs();
 
     /**

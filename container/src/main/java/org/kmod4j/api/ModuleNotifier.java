@@ -2,8 +2,10 @@ package org.kmod4j.api;
 
 /**
  * The module notifier chain (Linux {@code register_module_notifier}): register an instance as
- * an OSGi service (whiteboard). Notifiers run in descending {@code service.ranking} order, and
- * in registration order within one ranking.
+ * an OSGi service (whiteboard), or from a module's init with
+ * {@link ModuleContext#registerNotifier(ModuleNotifier, int)}, which ties it to that module's
+ * lifetime. Notifiers run in descending {@code service.ranking} (priority) order, and in
+ * registration order within one ranking.
  *
  * <p>Events: {@link ModuleState#COMING} before the module's init, {@link ModuleState#LIVE}
  * after it, {@link ModuleState#GOING} on unload after exit, on init failure and on any failure

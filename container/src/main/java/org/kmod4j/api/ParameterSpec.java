@@ -9,6 +9,12 @@ public final class ParameterSpec {
     private final String description;
     private final String defaultValue;
 
+    /**
+     * @param name the parameter name
+     * @param type its type
+     * @param description what modinfo shows; null is taken as empty
+     * @param defaultValue the value when none is given, or null for none
+     */
     public ParameterSpec(String name, ParameterType type, String description, String defaultValue) {
         this.name = Objects.requireNonNull(name, "name");
         this.type = Objects.requireNonNull(type, "type");
@@ -16,14 +22,17 @@ public final class ParameterSpec {
         this.defaultValue = defaultValue;
     }
 
+    /** The parameter name, as given on the insmod command line. */
     public String name() {
         return name;
     }
 
+    /** The parameter's type; values are checked against it at load. */
     public ParameterType type() {
         return type;
     }
 
+    /** What modinfo shows for the parameter; empty if none. */
     public String description() {
         return description;
     }
@@ -33,6 +42,7 @@ public final class ParameterSpec {
         return defaultValue;
     }
 
+    /** modinfo's {@code parm} form: {@code name:description (type)}. */
     @Override
     public String toString() {
         return name + ":" + description + " (" + type.typeName() + ")";

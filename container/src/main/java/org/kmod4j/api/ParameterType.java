@@ -5,15 +5,25 @@ import java.util.Locale;
 
 /** Types of module parameters, named as Linux {@code module_param} types are. */
 public enum ParameterType {
+    /** Any text (Linux {@code charp}). */
     STRING("string"),
+    /** y/n, 1/0, on/off, true/false; canonical form {@code true}/{@code false}. */
     BOOL("bool"),
+    /** An integer 0..255 (Linux {@code byte} is unsigned). */
     BYTE("byte"),
+    /** A signed 16-bit integer. */
     SHORT("short"),
+    /** An unsigned 16-bit integer. */
     USHORT("ushort"),
+    /** A signed 32-bit integer. */
     INT("int"),
+    /** An unsigned 32-bit integer. */
     UINT("uint"),
+    /** A signed 64-bit integer. */
     LONG("long"),
+    /** An unsigned 64-bit integer. */
     ULONG("ulong"),
+    /** A finite floating-point number (no Linux counterpart). */
     DOUBLE("double");
 
     private static final BigInteger ULONG_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);

@@ -69,6 +69,7 @@ public interface SrcuDomain {
 
     /** A read-side section as a closeable; close it exactly once. */
     interface Guard extends AutoCloseable {
+        /** Ends the read-side section. */
         @Override
         void close();
     }

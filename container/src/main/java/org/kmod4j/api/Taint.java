@@ -17,6 +17,7 @@ public enum Taint {
         this.letter = letter;
     }
 
+    /** The letter Linux prints for this taint, as in a {@code Tainted: R} line. */
     public char letter() {
         return letter;
     }

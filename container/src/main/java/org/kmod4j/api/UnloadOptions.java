@@ -16,6 +16,7 @@ public final class UnloadOptions {
         this.waitMillis = waitMillis;
     }
 
+    /** Not forced, no wait: plain {@code rmmod NAME}, EWOULDBLOCK at once while the module is in use. */
     public static UnloadOptions defaults() {
         return new UnloadOptions(false, 0);
     }
@@ -30,10 +31,12 @@ public final class UnloadOptions {
         return new UnloadOptions(force, millis);
     }
 
+    /** Whether references are bypassed ({@code rmmod -f}). */
     public boolean force() {
         return force;
     }
 
+    /** How long an EWOULDBLOCK is retried, in ms; 0 for not at all. */
     public long waitMillis() {
         return waitMillis;
     }

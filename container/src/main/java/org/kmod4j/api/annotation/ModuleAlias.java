@@ -18,5 +18,6 @@ import org.osgi.annotation.bundle.Header;
 @Target(ElementType.TYPE)
 @Header(name = "Module-Alias", value = "${#value}")
 public @interface ModuleAlias {
+    /** The aliases, e.g. {@code "greeter"} or {@code "pci:v00008086d*"}. */
     String[] value();
 }

@@ -18,5 +18,6 @@ import org.osgi.annotation.bundle.Header;
 @Target(ElementType.TYPE)
 @Header(name = "Module-Author", value = "${#value}")
 public @interface ModuleAuthor {
+    /** The author, e.g. {@code "Jane Doe <jane@example.com>"}. */
     String value();
 }

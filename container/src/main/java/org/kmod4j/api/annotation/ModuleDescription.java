@@ -18,5 +18,6 @@ import org.osgi.annotation.bundle.Header;
 @Target(ElementType.TYPE)
 @Header(name = "Module-Description", value = "${#value}")
 public @interface ModuleDescription {
+    /** One line saying what the module does. */
     String value();
 }

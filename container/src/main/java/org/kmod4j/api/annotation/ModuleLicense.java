@@ -18,5 +18,6 @@ import org.osgi.annotation.bundle.Header;
 @Target(ElementType.TYPE)
 @Header(name = "Module-License", value = "${#value}")
 public @interface ModuleLicense {
+    /** The license, e.g. {@code "GPL"} or {@code "Apache-2.0"}. */
     String value();
 }

@@ -25,6 +25,7 @@ public @interface ModuleParameter {
     /** The parameter name: letters, digits, {@code _} and {@code -}. */
     String name();
 
+    /** The parameter's type; values given at load are checked against it. */
     ParameterType type() default ParameterType.STRING;
 
     /** What modinfo shows for it; must not contain a double quote. */

@@ -9,5 +9,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.TYPE)
 public @interface ModuleParameters {
+    /** The repeated parameters, in declaration order. */
     ModuleParameter[] value();
 }

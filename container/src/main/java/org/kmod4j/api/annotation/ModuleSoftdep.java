@@ -18,5 +18,6 @@ import org.osgi.annotation.bundle.Header;
 @Target(ElementType.TYPE)
 @Header(name = "Module-Softdep", value = "${#value}")
 public @interface ModuleSoftdep {
+    /** The soft dependencies, {@code "pre: a b post: c"}. */
     String value();
 }
