@@ -63,10 +63,6 @@ public final class ModprobeActivator implements BundleActivator {
         Hashtable<String, Object> requesterProps = new Hashtable<>();
         requesterProps.put("kmod4j.requester", "modprobe");
         ServiceRegistration<ModuleRequester> registration = context.registerService(ModuleRequester.class, requester, requesterProps);
-        // Workaround (reported in .notes/for-lead.md): the container's RequesterTracker hands the
-        // kernel getService() from inside addingService, before the new service is tracked, so a
-        // first requester is never seen; a MODIFIED event makes it look again.
-        registration.setProperties(requesterProps);
         registrations.add(registration);
         if (gogoPresent()) {
             Hashtable<String, Object> props = new Hashtable<>();
