@@ -1,0 +1,501 @@
+package org.kmod4j.core;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.junit.Test;
+import org.kmod4j.api.Errno;
+import org.kmod4j.api.LoadOptions;
+import org.kmod4j.api.Module;
+import org.kmod4j.api.ModuleException;
+import org.kmod4j.api.ModuleGuard;
+import org.kmod4j.api.ModuleState;
+import org.kmod4j.api.UnloadOptions;
+
+/**
+ * Kernel torture (rcutorture / kmod.sh style): 8 threads doing random load, unload, tryGet/put,
+ * guarded enter/call, SRCU call and barrier, and requestModule (through a modprobe-like
+ * requester) on a few module names, some of which use others (holders) and one of which fails its
+ * init at random. Invariants are checked after every step and again after quiescence; a watchdog
+ * dumps every thread and fails the test if no step completes for 30 s.
+ *
+ * <p>Runs 20 s in the normal suite; {@code -Dkmod4j.torture.seconds=600} for the 10-minute run
+ * ({@code -Dkmod4j.torture.threads}, {@code -Dkmod4j.torture.stall.seconds} also exist).
+ */
+public class KernelTortureTest extends KernelTestBase {
+    private static final long SECONDS = Long.getLong("kmod4j.torture.seconds", 20);
+    private static final int THREADS = Integer.getInteger("kmod4j.torture.threads", 8);
+    private static final long STALL_SECONDS = Long.getLong("kmod4j.torture.stall.seconds", 30);
+    /** base ← user (user uses base); flaky fails its init a third of the time; a, b are plain. */
+    private static final String[] NAMES = {"base", "user", "flaky", "a", "b"};
+    private static final Set<Errno> LOAD_ERRORS = EnumSet.of(Errno.EEXIST, Errno.EBUSY, Errno.ENODEV);
+    private static final Set<Errno> UNLOAD_ERRORS = EnumSet.of(Errno.ENOENT, Errno.EWOULDBLOCK, Errno.EBUSY);
+
+    private final Map<String, Path> jarOf = new HashMap<>();
+    private final List<String> violations = new CopyOnWriteArrayList<>();
+    private final AtomicLong progress = new AtomicLong();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final Map<String, LongAdder> ops = new ConcurrentHashMap<>();
+
+    /** Per module instance (identity): lifecycle record. */
+    private static final class Life {
+        final AtomicInteger inits = new AtomicInteger();
+        final AtomicInteger exits = new AtomicInteger();
+        final List<ModuleState> events = new CopyOnWriteArrayList<>();
+        final AtomicInteger queued = new AtomicInteger();
+        final AtomicInteger ran = new AtomicInteger();
+        volatile boolean freed;
+        volatile boolean initFailed;
+    }
+
+    private final Map<Module, Life> lives = new ConcurrentHashMap<>();
+    /** Each SRCU callback's id → how many times it ran (must end at exactly 1). */
+    private final Map<Long, AtomicInteger> callbacks = new ConcurrentHashMap<>();
+    private final AtomicLong callbackIds = new AtomicLong();
+    private final LongAdder pruned = new LongAdder();
+
+    private Life life(Module m) {
+        return lives.computeIfAbsent(m, k -> new Life());
+    }
+
+    private void violation(String what) {
+        violations.add(Thread.currentThread().getName() + ": " + what);
+    }
+
+    @Test
+    public void randomOperationsKeepEveryInvariant() throws Exception {
+        for (String n : NAMES) {
+            String[] headers = n.equals("user") ? new String[] {"X-Test-Uses", "base"} : new String[0];
+            jarOf.put(n, jars.module(n, headers));
+            TestModules.INIT.put(n, ctx -> {
+                Life l = life(ctx.module());
+                if (l.inits.incrementAndGet() != 1) {
+                    violation("init ran twice for " + n);
+                }
+                if (n.equals("flaky") && ThreadLocalRandom.current().nextInt(3) == 0) {
+                    l.initFailed = true;
+                    throw new ModuleException(Errno.ENODEV, "flaky init");
+                }
+            });
+            TestModules.EXIT.put(n, ctx -> {
+                Life l = life(ctx.module());
+                if (l.exits.incrementAndGet() != 1) {
+                    violation("exit ran twice for " + n);
+                }
+            });
+        }
+        kernel.notifiers().register((event, mod) -> {
+            Life l = life(mod);
+            l.events.add(event);
+            if (event == ModuleState.GOING) {
+                // GOING comes before the bundle is freed
+                if (!host.installed.containsKey(mod.bundle().getBundleId())) {
+                    violation("GOING of " + mod.name() + " after its bundle was freed");
+                }
+            }
+        }, 0);
+        kernel.requester(name -> {
+            Path jar = jarOf.get(name);
+            if (jar == null) {
+                throw new ModuleException(Errno.ENOENT, "Module " + name + " not found");
+            }
+            try {
+                return List.of(kernel.load(jar, LoadOptions.defaults()));
+            } catch (ModuleException e) {
+                if (e.errno() == Errno.EEXIST) {
+                    return List.of(kernel.find(name).orElseThrow(() -> e));
+                }
+                throw e;
+            }
+        });
+
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < THREADS; i++) {
+            Thread t = new Thread(this::work, "torture-" + i);
+            t.setDaemon(true);
+            workers.add(t);
+        }
+        Thread watchdog = new Thread(() -> watch(workers), "torture-watchdog");
+        watchdog.setDaemon(true);
+        long start = System.nanoTime();
+        workers.forEach(Thread::start);
+        watchdog.start();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS));
+        stop.set(true);
+        for (Thread t : workers) {
+            t.join(TimeUnit.SECONDS.toMillis(STALL_SECONDS + 30));
+        }
+        watchdog.interrupt();
+        watchdog.join();
+        long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+
+        quiescentChecks();
+        // and everything can still be unloaded: no stuck reference or holder
+        for (int round = 0; round < 3; round++) {
+            for (String n : new String[] {"user", "base", "flaky", "a", "b"}) {
+                try {
+                    kernel.unload(n, UnloadOptions.defaults());
+                    afterUnload(n);
+                } catch (ModuleException e) {
+                    if (e.errno() != Errno.ENOENT) {
+                        violation("final unload of " + n + ": " + e.errno() + " " + e.getMessage());
+                    }
+                }
+            }
+        }
+        assertEquals("modules left: " + kernel.modules(), 0, kernel.modules().size());
+        assertTrue("bundles left: " + host.installedNames(), host.installedNames().isEmpty());
+        quiescentChecks();
+
+        long total = progress.get();
+        System.out.println("KernelTortureTest: " + THREADS + " threads, " + elapsed + " s, " + total + " operations, "
+                + new TreeSet<>(ops.keySet()).stream().map(k -> k + "=" + ops.get(k).sum()).reduce((x, y) -> x + " " + y).orElse("")
+                + ", " + (lives.size() + pruned.sum()) + " module instances, " + callbackIds.get() + " SRCU callbacks, "
+                + violations.size() + " invariant violations");
+        Map<String, Integer> kinds = new java.util.TreeMap<>();
+        for (String v : violations) {
+            kinds.merge(v.replaceFirst("^[^:]*: ", "").replaceAll("\\d+", "N"), 1, Integer::sum);
+        }
+        assertTrue("invariant violations by kind " + kinds + ":\n" + String.join("\n", violations.subList(0, Math.min(50, violations.size()))),
+                violations.isEmpty());
+        assertTrue("some loads and unloads happened", ops.containsKey("load.ok") && ops.containsKey("unload.ok"));
+    }
+
+    private void count(String op) {
+        ops.computeIfAbsent(op, k -> new LongAdder()).increment();
+        progress.incrementAndGet();
+    }
+
+    private void work() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        while (!stop.get() && !Thread.currentThread().isInterrupted()) {
+            String name = NAMES[r.nextInt(NAMES.length)];
+            try {
+                switch (r.nextInt(8)) {
+                    case 0 -> load(name);
+                    case 1 -> unload(name);
+                    case 2, 3 -> reference(name, r);
+                    case 4, 5 -> guarded(name, r);
+                    case 6 -> barrier(name);
+                    default -> request(name);
+                }
+            } catch (ModuleException e) {
+                violation("unexpected " + e.errno() + ": " + e.getMessage());
+            } catch (RuntimeException | Error e) {
+                violation("unexpected " + e);
+            }
+            stepChecks();
+        }
+    }
+
+    private void load(String name) {
+        try {
+            Module m = kernel.load(jarOf.get(name), LoadOptions.defaults());
+            if (m.state() == ModuleState.UNFORMED || m.state() == ModuleState.COMING) {
+                violation("load returned " + name + " in " + m.state());
+            }
+            count("load.ok");
+        } catch (ModuleException e) {
+            if (!LOAD_ERRORS.contains(e.errno())) {
+                violation("load " + name + ": " + e.errno() + " " + e.getMessage());
+            }
+            count("load." + e.errno());
+        }
+    }
+
+    private void unload(String name) {
+        try {
+            kernel.unload(name, UnloadOptions.defaults());
+            afterUnload(name);
+            count("unload.ok");
+        } catch (ModuleException e) {
+            if (!UNLOAD_ERRORS.contains(e.errno())) {
+                violation("unload " + name + ": " + e.errno() + " " + e.getMessage());
+            }
+            count("unload." + e.errno());
+        }
+    }
+
+    /** After a successful unload: exit ran once, GOING was last, every SRCU callback ran (implicit barrier). */
+    private void afterUnload(String name) {
+        for (Map.Entry<Module, Life> e : lives.entrySet()) {
+            Module m = e.getKey();
+            Life l = e.getValue();
+            if (!m.name().equals(name) || l.freed || host.installed.containsKey(m.bundle().getBundleId())) {
+                continue;
+            }
+            l.freed = true;
+            if (l.queued.get() != l.ran.get()) {
+                violation(name + " unloaded with " + (l.queued.get() - l.ran.get()) + " SRCU callback(s) not run");
+            }
+        }
+    }
+
+    private void reference(String name, ThreadLocalRandom r) {
+        Module m = kernel.find(name).orElse(null);
+        if (m == null) {
+            count("ref.absent");
+            return;
+        }
+        if (!m.tryGet()) {
+            count("ref.refused");
+            return;
+        }
+        try {
+            count("ref.got");
+            if (m.state() != ModuleState.LIVE) {
+                // taken while COMING: as in Linux (do_init_module's "protect us from buggy
+                // refcounters"), a reference does not keep a module whose init fails
+                count("ref.coming");
+                awaitSettled(m);
+                if (m.state() == ModuleState.GOING && !life(m).initFailed) {
+                    violation(name + " went GOING after init with a reference taken in COMING held");
+                }
+                return;
+            }
+            if (r.nextInt(4) == 0) {
+                Thread.yield();
+            }
+            // a reference on a LIVE module keeps it: not going, still registered, bundle not freed
+            if (m.state() == ModuleState.GOING) {
+                violation(name + " went GOING while a reference was held");
+            }
+            if (kernel.find(name).orElse(null) != m) {
+                violation(name + " left the registry while a reference was held");
+            }
+            if (!host.installed.containsKey(m.bundle().getBundleId())) {
+                violation(name + " was freed while a reference was held");
+            }
+            if (m.refcount() < 1) {
+                violation(name + " refcount " + m.refcount() + " with a reference held");
+            }
+        } finally {
+            m.put();
+        }
+    }
+
+    /** Waits (briefly) until a COMING module is LIVE or GOING. */
+    private static void awaitSettled(Module m) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (m.state() == ModuleState.COMING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private void guarded(String name, ThreadLocalRandom r) {
+        Module m = kernel.find(name).orElse(null);
+        if (m == null) {
+            count("enter.absent");
+            return;
+        }
+        ModuleGuard g;
+        try {
+            g = m.enter();
+        } catch (ModuleException e) {
+            if (e.errno() != Errno.ENOENT && e.errno() != Errno.EBUSY) {
+                violation("enter " + name + ": " + e.errno());
+            }
+            count("enter." + e.errno());
+            return;
+        }
+        try (g) {
+            count("enter.ok");
+            Life l = life(m);
+            if (l.exits.get() != 0 || l.freed || !host.installed.containsKey(m.bundle().getBundleId())) {
+                violation("a guarded call observed " + name + " exited or freed");
+            }
+            if (r.nextBoolean()) {
+                long id = callbackIds.incrementAndGet();
+                AtomicInteger runs = new AtomicInteger();
+                callbacks.put(id, runs);
+                m.domain().call(() -> {
+                    if (runs.incrementAndGet() != 1) {
+                        violation("SRCU callback " + id + " ran twice");
+                    }
+                    callbacks.remove(id);
+                    if (!host.installed.containsKey(m.bundle().getBundleId())) {
+                        violation("SRCU callback of " + name + " ran after its module was freed");
+                    }
+                    l.ran.incrementAndGet();
+                });
+                l.queued.incrementAndGet(); // after call() returned: what a later barrier must cover
+                count("call");
+            }
+            Thread.yield();
+            if (l.exits.get() != 0 || !host.installed.containsKey(m.bundle().getBundleId())) {
+                violation("a guarded call observed " + name + " exited or freed after a yield");
+            }
+        }
+    }
+
+    private void barrier(String name) {
+        Module m = kernel.find(name).orElse(null);
+        if (m == null || !m.tryGet()) {
+            count("barrier.skipped");
+            return;
+        }
+        try {
+            Life l = life(m);
+            int queued = l.queued.get();
+            m.domain().barrier();
+            if (l.ran.get() < queued) {
+                violation("barrier on " + name + " returned with callbacks queued before it not run");
+            }
+            count("barrier");
+        } finally {
+            m.put();
+        }
+    }
+
+    private void request(String name) {
+        try {
+            List<Module> got = kernel.requestModule(name);
+            if (got.size() != 1 || !got.get(0).name().equals(name)) {
+                violation("requestModule " + name + " gave " + got);
+            }
+            count("request.ok");
+        } catch (ModuleException e) {
+            if (!LOAD_ERRORS.contains(e.errno())) {
+                violation("requestModule " + name + ": " + e.errno() + " " + e.getMessage());
+            }
+            count("request." + e.errno());
+        }
+    }
+
+    /** Cheap checks after every step. */
+    private void stepChecks() {
+        for (Module m : kernel.modules()) {
+            int rc = m.refcount();
+            if (rc < -1) {
+                violation(m.name() + " refcount " + rc + " in " + m.state());
+            } else if (rc == -1 && m.state() == ModuleState.LIVE) {
+                // as in Linux: the base is released (try_stop_module) under the module mutex just
+                // before the state turns GOING; a -1 on a LIVE module must be that window only
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (m.state() == ModuleState.LIVE && m.refcount() == -1 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                if (m.state() == ModuleState.LIVE && m.refcount() == -1) {
+                    violation(m.name() + " refcount -1 while LIVE for 5 s");
+                }
+            }
+        }
+    }
+
+    /** With every thread stopped: nothing between states, registry = host, lifecycles complete. */
+    private void quiescentChecks() {
+        Set<String> registered = new TreeSet<>();
+        for (Module m : kernel.modules()) {
+            registered.add(m.name());
+            if (m.state() != ModuleState.LIVE) {
+                violation("after quiescence " + m.name() + " is " + m.state());
+            }
+            if (m.refcount() != m.holders().size()) {
+                violation("after quiescence " + m.name() + " refcount " + m.refcount() + " but holders " + m.holders());
+            }
+            if (!host.installed.containsKey(m.bundle().getBundleId())) {
+                violation(m.name() + " registered but its bundle is not installed");
+            }
+        }
+        if (!registered.equals(new TreeSet<>(host.installedNames()))) {
+            violation("registry " + registered + " vs installed bundles " + host.installedNames());
+        }
+        for (Map.Entry<Module, Life> e : lives.entrySet()) {
+            Module m = e.getKey();
+            boolean live = kernel.find(m.name()).orElse(null) == m;
+            if (live) {
+                Life l = e.getValue();
+                if (!l.events.equals(List.of(ModuleState.COMING, ModuleState.LIVE)) || l.inits.get() != 1 || l.exits.get() != 0) {
+                    violation(m.name() + " (live) events " + l.events + " inits " + l.inits + " exits " + l.exits);
+                }
+            } else {
+                verifyGone(m, e.getValue());
+            }
+        }
+        for (Module m : kernel.modules()) {
+            m.domain().barrier();
+        }
+        if (!callbacks.isEmpty()) {
+            violation(callbacks.size() + " SRCU callback(s) never ran: " + callbacks.keySet());
+        }
+    }
+
+    /** A freed instance: its whole lifecycle happened exactly once, in order. */
+    private void verifyGone(Module m, Life l) {
+        List<ModuleState> expected = l.initFailed ? List.of(ModuleState.COMING, ModuleState.GOING)
+                : List.of(ModuleState.COMING, ModuleState.LIVE, ModuleState.GOING);
+        if (!l.events.equals(expected)) {
+            violation(m.name() + " (gone) notifier events " + l.events + ", expected " + expected);
+        }
+        if (l.inits.get() != 1) {
+            violation(m.name() + " init ran " + l.inits.get() + " times");
+        }
+        int exits = l.initFailed ? 0 : 1;
+        if (l.exits.get() != exits) {
+            violation(m.name() + " exit ran " + l.exits.get() + " times, expected " + exits);
+        }
+        if (l.queued.get() != l.ran.get()) {
+            violation(m.name() + " gone with " + (l.queued.get() - l.ran.get()) + " SRCU callbacks not run");
+        }
+    }
+
+    /** Checks and forgets instances whose bundle is gone, so a 10-minute run keeps bounded memory. */
+    private void prune() {
+        for (Map.Entry<Module, Life> e : lives.entrySet()) {
+            Module m = e.getKey();
+            if (!host.installed.containsKey(m.bundle().getBundleId()) && kernel.find(m.name()).orElse(null) != m) {
+                verifyGone(m, e.getValue());
+                lives.remove(m);
+                pruned.increment();
+            }
+        }
+    }
+
+    /** Fails the test, with every thread's stack, if no operation completes for STALL_SECONDS. */
+    private void watch(List<Thread> workers) {
+        long last = -1;
+        long since = System.nanoTime();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            prune();
+            long now = progress.get();
+            if (now != last) {
+                last = now;
+                since = System.nanoTime();
+            } else if (System.nanoTime() - since > TimeUnit.SECONDS.toNanos(STALL_SECONDS)) {
+                StringBuilder dump = new StringBuilder("no progress for " + STALL_SECONDS + " s; all threads:\n");
+                for (ThreadInfo ti : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+                    dump.append(ti);
+                }
+                System.err.println(dump);
+                violation("watchdog: " + dump);
+                stop.set(true);
+                workers.forEach(Thread::interrupt);
+                return;
+            }
+        }
+    }
+}
