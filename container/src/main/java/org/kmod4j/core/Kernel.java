@@ -135,7 +135,9 @@ public final class Kernel implements ModuleContainer {
 
     @Override
     public ModuleInfo inspect(Path jar) {
-        return ModuleManifest.read(jar);
+        try (ModuleManifest m = ModuleManifest.read(jar)) {
+            return m;
+        }
     }
 
     @Override

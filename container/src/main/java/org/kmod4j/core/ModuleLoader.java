@@ -38,7 +38,12 @@ final class ModuleLoader {
 
     KernelModule load(Path jar, LoadOptions options) {
         Objects.requireNonNull(jar, "jar");
-        ModuleManifest manifest = ModuleManifest.read(jar);
+        try (ModuleManifest manifest = ModuleManifest.read(jar)) {
+            return load(manifest, options);
+        }
+    }
+
+    private KernelModule load(ModuleManifest manifest, LoadOptions options) {
         Map<String, String> params = ModuleParameters.resolve(manifest, options.parameters());
         boolean permanent = options.permanent() || manifest.permanent();
         String key = manifest.digest() + '|' + permanent + '|' + options.parameters();

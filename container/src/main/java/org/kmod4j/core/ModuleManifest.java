@@ -34,7 +34,7 @@ import org.osgi.framework.Version;
  * module's name (and rejects a bad jar) without touching the container: Linux's
  * {@code elf_validity_cache_copy} and {@code check_modinfo}.
  */
-public final class ModuleManifest implements ModuleInfo {
+public final class ModuleManifest implements ModuleInfo, AutoCloseable {
     /** Module names: what a file name and a Gogo argument carry safely; no path separators. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,255}");
     private static final Pattern JAVA_CLASS = Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*");
@@ -42,6 +42,8 @@ public final class ModuleManifest implements ModuleInfo {
     static final long MAX_MANIFEST_BYTES = 1 << 20;
 
     private final Path path;
+    /** The private copy every step after the first read uses. */
+    private final Path source;
     private final String name;
     private final String symbolicName;
     private final String version;
@@ -52,8 +54,9 @@ public final class ModuleManifest implements ModuleInfo {
     private final List<ParameterSpec> parameterSpecs;
     private final Map<String, List<String>> fields;
 
-    private ModuleManifest(Path path, Attributes main, long size, String digest) {
+    private ModuleManifest(Path path, Path source, Attributes main, long size, String digest) {
         this.path = path;
+        this.source = source;
         this.size = size;
         this.digest = digest;
         String bsn = main.getValue(Constants.BUNDLE_SYMBOLICNAME);
@@ -81,7 +84,7 @@ public final class ModuleManifest implements ModuleInfo {
             throw invalid("invalid Module-Init class name '" + init + "'");
         }
         this.initClass = init == null ? null : init.trim();
-        this.permanent = Boolean.parseBoolean(trimmed(main.getValue(ModuleHeaders.PERMANENT)));
+        this.permanent = permanent(main.getValue(ModuleHeaders.PERMANENT));
         this.parameterSpecs = Collections.unmodifiableList(parameters(main.getValue(ModuleHeaders.PARAMETERS)));
         Map<String, List<String>> f = new LinkedHashMap<>();
         single(f, "description", main.getValue(ModuleHeaders.DESCRIPTION), main.getValue(Constants.BUNDLE_DESCRIPTION));
@@ -93,29 +96,45 @@ public final class ModuleManifest implements ModuleInfo {
     }
 
     /**
-     * Reads and checks a module jar.
+     * Reads and checks a module jar. The file is read exactly once, into a private copy that
+     * every later step uses (digest, manifest, signature check, install), so replacing the file
+     * while it loads cannot get unchecked content installed. {@link #close()} deletes the copy.
      *
      * @throws ModuleException ENOENT if there is no such file, EACCES if unreadable, ENOEXEC if it
-     *     is not a module jar, EINVAL if its parameter declarations are malformed
+     *     is not a regular file or not a module jar
      */
     public static ModuleManifest read(Path jar) {
         Path path = jar.toAbsolutePath().normalize();
         if (Files.isDirectory(path)) {
-            throw new ModuleException(Errno.ENOEXEC, "could not insert module " + path + ": Invalid module format (a directory)");
+            throw invalid(path, "a directory");
         }
-        long size;
-        String digest;
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            // a FIFO or a device would block or never end: Linux kernel_read_file refuses !S_ISREG
+            throw invalid(path, "not a regular file");
+        }
+        Path copy = null;
         try {
-            size = Files.size(path);
-            digest = digest(path);
+            copy = Files.createTempFile(privateDirectory(), "load-", ".jar");
+            String digest = copyAndDigest(path, copy);
+            long size = Files.size(copy);
+            ModuleManifest m = parse(path, copy, size, digest);
+            copy = null; // owned by the manifest now
+            return m;
         } catch (NoSuchFileException e) {
             throw new ModuleException(Errno.ENOENT, "could not load module " + jar + ": No such file or directory");
         } catch (java.nio.file.AccessDeniedException e) {
             throw new ModuleException(Errno.EACCES, "could not load module " + jar + ": Permission denied");
         } catch (IOException e) {
             throw new ModuleException(Errno.EIO, "could not load module " + jar + ": " + e.getMessage(), e);
+        } finally {
+            if (copy != null) {
+                deleteQuietly(copy);
+            }
         }
-        try (JarFile file = new JarFile(path.toFile(), false)) {
+    }
+
+    private static ModuleManifest parse(Path path, Path copy, long size, String digest) {
+        try (JarFile file = new JarFile(copy.toFile(), false)) {
             ZipEntry entry = file.getEntry(JarFile.MANIFEST_NAME);
             if (entry == null) {
                 throw invalid(path, "no META-INF/MANIFEST.MF");
@@ -127,7 +146,7 @@ public final class ModuleManifest implements ModuleInfo {
             try (InputStream in = new BoundedInputStream(file.getInputStream(entry), MAX_MANIFEST_BYTES)) {
                 manifest = new Manifest(in);
             }
-            return new ModuleManifest(path, manifest.getMainAttributes(), size, digest);
+            return new ModuleManifest(path, copy, manifest.getMainAttributes(), size, digest);
         } catch (ZipException e) {
             throw invalid(path, "not a jar: " + e.getMessage());
         } catch (ModuleException e) {
@@ -137,20 +156,46 @@ public final class ModuleManifest implements ModuleInfo {
         }
     }
 
-    private static String digest(Path path) throws IOException {
+    private static Path privateDir;
+
+    /** A 0700 directory of this process for the private copies. */
+    private static synchronized Path privateDirectory() throws IOException {
+        if (privateDir == null || !Files.isDirectory(privateDir)) {
+            privateDir = Files.createTempDirectory("kmod4j-loading-");
+            privateDir.toFile().deleteOnExit();
+        }
+        return privateDir;
+    }
+
+    private static String copyAndDigest(Path from, Path to) throws IOException {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
-        try (InputStream in = Files.newInputStream(path)) {
+        try (InputStream in = Files.newInputStream(from); java.io.OutputStream out = Files.newOutputStream(to)) {
             byte[] buf = new byte[64 * 1024];
             for (int n; (n = in.read(buf)) > 0;) {
                 md.update(buf, 0, n);
+                out.write(buf, 0, n);
             }
         }
         return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            p.toFile().deleteOnExit();
+        }
+    }
+
+    /** Deletes the private copy; the metadata stays readable. */
+    @Override
+    public void close() {
+        deleteQuietly(source);
     }
 
     private List<ParameterSpec> parameters(String header) {
@@ -210,8 +255,16 @@ public final class ModuleManifest implements ModuleInfo {
         }
     }
 
-    private static String trimmed(String s) {
-        return s == null ? null : s.trim();
+    /** Module-Permanent with the bool rules of parameters; anything else is refused. */
+    private boolean permanent(String value) {
+        if (value == null) {
+            return false;
+        }
+        try {
+            return Boolean.parseBoolean(ParameterType.BOOL.canonical(value));
+        } catch (IllegalArgumentException e) {
+            throw invalid("invalid Module-Permanent value '" + value.trim() + "'");
+        }
     }
 
     private ModuleException invalid(String detail) {
@@ -243,6 +296,11 @@ public final class ModuleManifest implements ModuleInfo {
 
     public Path path() {
         return path;
+    }
+
+    /** The private copy of the jar to install and verify: never the user's file, which may change. */
+    public Path source() {
+        return source;
     }
 
     @Override

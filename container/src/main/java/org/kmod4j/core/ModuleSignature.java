@@ -46,7 +46,7 @@ final class ModuleSignature {
         boolean unsignedEntry = false;
         long budget = policy.maxBytes();
         byte[] buf = new byte[64 * 1024];
-        try (JarFile jar = new JarFile(manifest.path().toFile(), true)) {
+        try (JarFile jar = new JarFile(manifest.source().toFile(), true)) {
             for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements();) {
                 JarEntry entry = e.nextElement();
                 if (entry.isDirectory()) {

@@ -52,7 +52,7 @@ final class FelixBundleHost implements BundleHost {
             throw new ModuleException(Errno.EBUSY, KmodWording.insertError(manifest.filename(), Errno.EBUSY)
                     + " (a bundle from an earlier load of " + manifest.name() + " is still installed)");
         }
-        try (InputStream in = Files.newInputStream(manifest.path())) {
+        try (InputStream in = Files.newInputStream(manifest.source())) {
             return new FelixHosted(system.installBundle(location, in), manifest.filename());
         } catch (BundleException e) {
             Errno errno = e.getType() == BundleException.DUPLICATE_BUNDLE_ERROR ? Errno.EEXIST

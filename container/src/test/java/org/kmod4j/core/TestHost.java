@@ -34,7 +34,7 @@ final class TestHost implements BundleHost {
     public Hosted install(ModuleManifest manifest) {
         onInstall.run();
         Attributes attrs;
-        try (JarFile jar = new JarFile(manifest.path().toFile())) {
+        try (JarFile jar = new JarFile(manifest.source().toFile())) {
             attrs = jar.getManifest().getMainAttributes();
         } catch (IOException e) {
             throw new ModuleException(Errno.EIO, "test host: " + e);
