@@ -97,6 +97,7 @@ public final class Main implements Callable<Integer> {
         }
         try (EmbeddedFelix felix = EmbeddedFelix.start(state, new FelixLog(err))) {
             ContainerClient container = felix.installContainer(CONTAINER_TIMEOUT_MILLIS);
+            ModulesLinkedIn.install(felix.context()); // uncaught exceptions print "Modules linked in: ..."
             felix.startGogoRuntime();
             felix.installAndStart(EmbeddedBundles.COMMANDS);
             if (command != null) {

@@ -33,6 +33,17 @@ final class Columns {
 
     /** The header line and the rows, each line ending with a newline. */
     String render() {
+        return render(Integer.MAX_VALUE, -1, "");
+    }
+
+    /**
+     * The header line and the rows, no line wider than {@code maxWidth} if cutting column
+     * {@code cut} makes them fit: that column is narrowed (never below its title, nor below
+     * the ellipsis plus one character) and its longer cells end in {@code ellipsis}, as Karaf's
+     * {@code ShellTable} cuts a column to the terminal width instead of letting lines wrap.
+     * Other columns are never cut; if the lines are still too wide they stay as they are.
+     */
+    String render(int maxWidth, int cut, String ellipsis) {
         int[] widths = new int[columns.size()];
         for (int c = 0; c < widths.length; c++) {
             widths[c] = Math.max(columns.get(c).minWidth(), columns.get(c).title().length());
@@ -40,11 +51,24 @@ final class Columns {
                 widths[c] = Math.max(widths[c], row[c].length());
             }
         }
+        int total = 0;
+        for (int c = 0; c < widths.length; c++) {
+            total += widths[c] + (c > 0 ? columns.get(c).gap().length() : 0);
+        }
+        if (cut >= 0 && cut < widths.length && total > maxWidth) {
+            int floor = Math.max(columns.get(cut).title().length(), ellipsis.length() + 1);
+            widths[cut] = Math.max(floor, widths[cut] - (total - maxWidth));
+        }
         StringBuilder out = new StringBuilder();
         String[] titles = columns.stream().map(Column::title).toArray(String[]::new);
         line(out, titles, widths);
         for (String[] row : rows) {
-            line(out, row, widths);
+            String[] cells = row;
+            if (cut >= 0 && cut < widths.length && row[cut].length() > widths[cut]) {
+                cells = row.clone();
+                cells[cut] = row[cut].substring(0, widths[cut] - ellipsis.length()) + ellipsis;
+            }
+            line(out, cells, widths);
         }
         return out.toString();
     }

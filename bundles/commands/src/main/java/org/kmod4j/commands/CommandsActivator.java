@@ -28,12 +28,13 @@ public final class CommandsActivator implements BundleActivator {
     public void start(BundleContext context) {
         tracker = new ServiceTracker<>(context, ModuleContainer.class, null);
         tracker.open();
-        ContainerAccess container = new ContainerAccess(tracker);
+        ContainerAccess container = new ContainerAccess(tracker::getService);
         registrations = List.of(
                 register(context, "lsmod", new Lsmod(container)),
                 register(context, "insmod", new Insmod(container)),
                 register(context, "rmmod", new Rmmod(container)),
-                register(context, "modinfo", new Modinfo(container)));
+                register(context, "modinfo", new Modinfo(container)),
+                register(context, "dmesg", new Dmesg(container)));
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class Insmod {
             @Descriptor("FILE (the module jar: a path or a file: URL), then module parameters key=value"
                     + " (a bare key means an empty value)") String... arguments) {
         if (arguments.length == 0) {
-            throw CommandErrors.usage("insmod", "missing filename.");
+            throw CommandErrors.usage(session, "insmod", "missing filename.");
         }
         try {
             Path jar = ModuleArguments.file(session, arguments[0]);
@@ -37,7 +37,7 @@ public final class Insmod {
             LoadOptions options = LoadOptions.of(ModuleArguments.parameters(parameters)).withPermanent(permanent);
             container.get().load(jar, options);
         } catch (RuntimeException e) {
-            throw CommandErrors.report("insmod", e);
+            throw CommandErrors.report(session, "insmod", e);
         }
     }
 }

@@ -1,19 +1,27 @@
 package org.kmod4j.commands;
 
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.Taint;
 
 /**
- * {@code lsmod}: kmod's table ({@code "%-19s %8ld  %d holders"}) plus the state column and
- * permanent marker of {@code /proc/modules}, and the container's taint letters.
+ * {@code lsmod [--no-format]}: kmod's table ({@code "%-19s %8ld  %d holders"}) plus the state
+ * column and permanent marker of {@code /proc/modules}, and the container's taint letters. The
+ * Used-by column is cut with an ellipsis to the terminal width rather than wrapped. With
+ * {@code --no-format}: tab-separated rows without header, for scripts.
  */
 public final class Lsmod {
+
+    /** The Used-by column, the one cut to the terminal width. */
+    private static final int USED_BY = 2;
 
     private final ContainerAccess container;
 
@@ -21,17 +29,29 @@ public final class Lsmod {
         this.container = container;
     }
 
-    @Descriptor("show the loaded modules: name, size, references and holders (Used by), state")
-    public String lsmod() {
+    @Descriptor("show the loaded modules: name, size, references and holders (Used by), state and taints;"
+            + " usage: lsmod [--no-format]")
+    public String lsmod(CommandSession session,
+            @Descriptor("tab-separated rows without header, for scripts: name, size, refcount,"
+                    + " holders (comma-separated, [permanent] last if permanent; - if none), state,"
+                    + " taints (- if none)")
+            @Parameter(names = {"--no-format"}, presentValue = "true", absentValue = "false")
+            boolean noFormat) {
         try {
+            ModuleContainer modules = container.get();
             // no final newline: the shell adds one when it prints a result
-            return render(container.get()).stripTrailing();
+            String text = noFormat ? tabSeparated(modules) : render(modules, Terminal.width(session), ellipsis());
+            return text.isEmpty() ? null : text.stripTrailing();
         } catch (RuntimeException e) {
-            throw CommandErrors.report("lsmod", e);
+            throw CommandErrors.report(session, "lsmod", e);
         }
     }
 
     static String render(ModuleContainer container) {
+        return render(container, Integer.MAX_VALUE, "");
+    }
+
+    static String render(ModuleContainer container, int width, String ellipsis) {
         Columns table = new Columns()
                 .column("Module", Columns.Align.LEFT, 19, "")
                 .column("Size", Columns.Align.RIGHT, 8, " ")
@@ -45,7 +65,30 @@ public final class Lsmod {
         if (!taints.isEmpty()) {
             out.append("Tainted: ").append(Taints.letters(taints)).append('\n');
         }
-        out.append(table.render());
+        out.append(table.render(width, USED_BY, ellipsis));
+        return out.toString();
+    }
+
+    /**
+     * {@code name TAB size TAB refcount TAB holders TAB state TAB taints}, one line per module,
+     * no header; holders are comma-separated with {@code [permanent]} last as in /proc/modules,
+     * and an empty holders or taints field reads {@code -} so every line has six fields.
+     */
+    static String tabSeparated(ModuleContainer container) {
+        StringBuilder out = new StringBuilder();
+        for (Module module : container.modules()) {
+            List<String> users = new ArrayList<>(module.holders());
+            if (module.isPermanent()) {
+                users.add("[permanent]");
+            }
+            String taints = Taints.letters(module.taints());
+            out.append(module.name()).append('\t')
+                    .append(module.size()).append('\t')
+                    .append(module.refcount()).append('\t')
+                    .append(users.isEmpty() ? "-" : String.join(",", users)).append('\t')
+                    .append(module.state().procName()).append('\t')
+                    .append(taints.isEmpty() ? "-" : taints).append('\n');
+        }
         return out.toString();
     }
 
@@ -63,5 +106,14 @@ public final class Lsmod {
     static String state(Module module) {
         String taints = Taints.letters(module.taints());
         return taints.isEmpty() ? module.state().procName() : module.state().procName() + " (" + taints + ")";
+    }
+
+    /** "…" where the output charset has it (Karaf's ShellTable decides the same way), else "...". */
+    static String ellipsis() {
+        return ellipsis(Charset.defaultCharset());
+    }
+
+    static String ellipsis(Charset charset) {
+        return charset.newEncoder().canEncode('\u2026') ? "\u2026" : "...";
     }
 }

@@ -15,11 +15,15 @@ import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleInfo;
 import org.kmod4j.api.ParameterSpec;
+import org.kmod4j.api.SrcuDomain;
 
 /**
  * {@code modinfo [-F field] NAME|FILE...}: kmod's {@code %-16s} "key: value" lines for a module
  * jar (read without loading it) or a loaded module, which also shows its sysfs-like run-time
- * fields: state (initstate), refcnt, holders, taint.
+ * fields: state (initstate), refcnt, holders, taint, and one {@code srcu:} line per SRCU domain
+ * ({@code <domain> gp=<grace periods> pending=<callbacks pending> callbacks=<yes|no>}).
+ * {@code signer:} is kmod's signature field: the signing certificate's subject of a loaded
+ * module, empty if unsigned (and for a jar, which is not checked without loading it).
  */
 public final class Modinfo {
 
@@ -29,9 +33,11 @@ public final class Modinfo {
         this.container = container;
     }
 
-    @Descriptor("show information about a module jar or a loaded module")
+    @Descriptor("show information about a module jar or a loaded module (state, refcnt, holders, taint and"
+            + " per SRCU domain grace periods and pending callbacks when loaded);"
+            + " usage: modinfo [-F field] NAME|FILE...")
     public String modinfo(CommandSession session,
-            @Descriptor("print only this field's values, one per line")
+            @Descriptor("print only this field's values, one per line (e.g. -F parm, -F srcu)")
             @Parameter(names = {"-F", "--field"}, absentValue = "") String field,
             @Descriptor("loaded module names or module jars (path or file: URL)") String... modules) {
         try {
@@ -55,7 +61,7 @@ public final class Modinfo {
             String text = out.toString().stripTrailing();
             return text.isEmpty() ? null : text;
         } catch (RuntimeException e) {
-            throw CommandErrors.report("modinfo", e);
+            throw CommandErrors.report(session, "modinfo", e);
         }
     }
 
@@ -74,6 +80,7 @@ public final class Modinfo {
         lines.add(line("version", info.version()));
         fields(lines, info.fields(), info.fields().getOrDefault("depends", List.of()));
         parms(lines, info.parameterSpecs());
+        lines.add(line("signer", ""));
         if (info.permanent()) {
             lines.add(line("permanent", "Y"));
         }
@@ -87,6 +94,7 @@ public final class Modinfo {
         lines.add(line("version", module.version()));
         fields(lines, module.info(), module.uses());
         parms(lines, module.parameterSpecs());
+        lines.add(line("signer", module.signer()));
         if (module.isPermanent()) {
             lines.add(line("permanent", "Y"));
         }
@@ -97,6 +105,9 @@ public final class Modinfo {
         lines.add(line("refcnt", Integer.toString(module.refcount())));
         lines.add(line("holders", String.join(",", module.holders())));
         lines.add(line("taint", Taints.letters(module.taints())));
+        for (Map.Entry<String, SrcuDomain> domain : module.domains().entrySet()) {
+            lines.add(line("srcu", srcu(domain.getKey(), domain.getValue())));
+        }
         return lines;
     }
 
@@ -119,6 +130,12 @@ public final class Modinfo {
         for (ParameterSpec spec : specs) {
             lines.add(line("parm", spec.name() + ":" + spec.description() + " (" + spec.type().typeName() + ")"));
         }
+    }
+
+    /** {@code <domain> gp=<gracePeriods> pending=<callbacksPending> callbacks=<yes|no>}. */
+    static String srcu(String name, SrcuDomain domain) {
+        return name + " gp=" + domain.gracePeriods() + " pending=" + domain.callbacksPending()
+                + " callbacks=" + (domain.hadCallbacks() ? "yes" : "no");
     }
 
     private static String[] line(String key, String value) {

@@ -34,7 +34,7 @@ public final class Rmmod {
         boolean optionsDone = false;
         for (String argument : arguments) {
             if (!optionsDone && argument.startsWith("-")) {
-                options = option(options, argument);
+                options = option(session, options, argument);
                 if (argument.equals("--")) {
                     optionsDone = true;
                 }
@@ -43,9 +43,9 @@ public final class Rmmod {
             }
         }
         if (names.isEmpty()) {
-            throw CommandErrors.usage("rmmod", "missing module name.");
+            throw CommandErrors.usage(session, "rmmod", "missing module name.");
         }
-        ModuleException failure = null;
+        RuntimeException failure = null;
         for (String name : names) {
             try {
                 ModuleContainer modules = container.get();
@@ -54,15 +54,18 @@ public final class Rmmod {
                         : name;
                 modules.unload(module, options);
             } catch (RuntimeException e) {
-                failure = CommandErrors.report("rmmod", e);
+                if (failure != null) {
+                    CommandErrors.printOnly("rmmod", failure); // every failure is reported once
+                }
+                failure = e;
             }
         }
         if (failure != null) {
-            throw failure;
+            throw CommandErrors.report(session, "rmmod", failure);
         }
     }
 
-    private static UnloadOptions option(UnloadOptions options, String argument) {
+    private static UnloadOptions option(CommandSession session, UnloadOptions options, String argument) {
         switch (argument) {
             case "--":
                 return options;
@@ -78,12 +81,12 @@ public final class Rmmod {
                     try {
                         return options.withWaitMillis(Long.parseLong(millis));
                     } catch (NumberFormatException e) {
-                        throw CommandErrors.usage("rmmod", "invalid wait time '" + millis + "' (milliseconds)");
+                        throw CommandErrors.usage(session, "rmmod", "invalid wait time '" + millis + "' (milliseconds)");
                     } catch (ModuleException e) {
-                        throw CommandErrors.report("rmmod", e);
+                        throw CommandErrors.report(session, "rmmod", e);
                     }
                 }
-                throw CommandErrors.usage("rmmod", "unrecognized option '" + argument + "'");
+                throw CommandErrors.usage(session, "rmmod", "unrecognized option '" + argument + "'");
         }
     }
 }

@@ -46,4 +46,24 @@ public class ColumnsTest {
     public void rowMustMatchTheColumns() {
         lsmodLayout().row("only", "two");
     }
+
+    @Test
+    public void cutNarrowsOnlyTheGivenColumnWithAnEllipsis() {
+        String text = lsmodLayout()
+                .row("cpufreq", "3978", "2 acpi_cpufreq,pcc_cpufreq", "Live")
+                .row("hello", "5004", "0", "Live")
+                .render(45, 2, "~");
+        assertEquals(""
+                + "Module                  Size  Used by   State\n"
+                + "cpufreq                 3978  2 acpi_~  Live\n"
+                + "hello                   5004  0         Live\n", text);
+    }
+
+    @Test
+    public void cutNeverGoesBelowTheTitleAndFitsLinesThatAlreadyFit() {
+        Columns table = lsmodLayout().row("cpufreq", "3978", "2 acpi_cpufreq,pcc_cpufreq", "Live");
+        assertEquals(table.render(), table.render(1000, 2, "~"));
+        String narrow = table.render(10, 2, "~");
+        assertEquals("cpufreq                 3978  2 acpi~  Live", narrow.split("\n")[1]);
+    }
 }

@@ -1,0 +1,147 @@
+package org.kmod4j.itests;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+
+import javax.inject.Inject;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.openmbean.TabularData;
+
+import org.junit.After;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.kmod4j.api.LoadOptions;
+import org.kmod4j.api.Module;
+import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.UnloadOptions;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/**
+ * kmod4j-management on the platform MBean server (what JConsole and jcmd see): one
+ * {@code org.kmod4j:type=Module,name=<module>} per LIVE module, registered by the LIVE notifier
+ * and removed by the GOING one, attributes read live; {@code org.kmod4j:type=Container}.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ManagementIT {
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ModuleContainer container;
+
+    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+
+    @Configuration
+    public Option[] config() {
+        return new Option[] {KmodOptions.kmod4j(), bundle(KmodOptions.jar("management").toUri().toString())};
+    }
+
+    @After
+    public void unloadEverything() {
+        Kmod.unloadAll(container);
+    }
+
+    private static ObjectName module(String name) throws Exception {
+        return new ObjectName("org.kmod4j:type=Module,name=" + name);
+    }
+
+    private Set<ObjectName> moduleBeans() throws Exception {
+        return server.queryNames(new ObjectName("org.kmod4j:type=Module,*"), null);
+    }
+
+    private Bundle management() {
+        return Arrays.stream(context.getBundles()).filter(b -> "org.kmod4j.management".equals(b.getSymbolicName()))
+                .findFirst().orElseThrow(() -> new AssertionError("kmod4j-management is not installed"));
+    }
+
+    @Test
+    public void loadingRegistersTheModulesBeanAndUnloadingRemovesIt() throws Exception {
+        assertEquals(Set.of(), moduleBeans());
+        ObjectName name = module("tm_good");
+
+        Module m = container.load(KmodOptions.jar("tm-good"), LoadOptions.defaults());
+        assertTrue("registered by the LIVE notifier before load returns", server.isRegistered(name));
+        assertEquals(Set.of(name), moduleBeans());
+        assertEquals("tm_good", server.getAttribute(name, "Name"));
+        assertEquals("LIVE", server.getAttribute(name, "State"));
+        assertEquals(0, server.getAttribute(name, "Refcount"));
+        assertEquals(false, server.getAttribute(name, "Permanent"));
+        assertEquals("", server.getAttribute(name, "Taints"));
+        assertEquals(m.version(), server.getAttribute(name, "Version"));
+        assertEquals(m.filename(), server.getAttribute(name, "Filename"));
+        assertEquals(m.size(), server.getAttribute(name, "Size"));
+        assertArrayEquals(new String[0], (String[]) server.getAttribute(name, "Holders"));
+        String[] domains = (String[]) server.getAttribute(name, "SrcuDomains");
+        assertEquals(Arrays.toString(domains), m.domains().size(), domains.length);
+        assertTrue(Arrays.toString(domains), domains[0].matches("default gp=\\d+ pending=0 callbacks=no"));
+
+        // attributes are read live from the module
+        assertTrue(m.tryGet());
+        try {
+            assertEquals(1, server.getAttribute(name, "Refcount"));
+        } finally {
+            m.put();
+        }
+        assertEquals(0, server.getAttribute(name, "Refcount"));
+
+        ObjectName containerBean = new ObjectName("org.kmod4j:type=Container");
+        assertEquals(1, server.getAttribute(containerBean, "ModuleCount"));
+        String lsmod = (String) server.invoke(containerBean, "lsmod", null, null);
+        assertTrue(lsmod, lsmod.startsWith(Kmod.LSMOD_HEADER + "\n"));
+        assertTrue(lsmod, lsmod.matches("(?s).*\ntm_good +\\d+  0\n.*"));
+        String[] dmesg = (String[]) server.invoke(containerBean, "dmesg", null, null);
+        assertEquals(container.dmesg(), Arrays.asList(dmesg));
+
+        container.unload("tm_good", UnloadOptions.defaults());
+        assertFalse("unregistered by the GOING notifier", server.isRegistered(name));
+        assertEquals(Set.of(), moduleBeans());
+        assertEquals(0, server.getAttribute(containerBean, "ModuleCount"));
+    }
+
+    @Test
+    public void parametersAreAMap() throws Exception {
+        Module m = container.load(KmodOptions.jar("tm-params"), LoadOptions.of(Map.of("greeting", "hey")));
+        TabularData parameters = (TabularData) server.getAttribute(module("tm_params"), "Parameters");
+        assertEquals(m.parameters().size(), parameters.size());
+        assertEquals("hey", parameters.get(new Object[] {"greeting"}).get("value"));
+        for (Map.Entry<String, String> parameter : m.parameters().entrySet()) {
+            assertEquals(parameter.getValue(), parameters.get(new Object[] {parameter.getKey()}).get("value"));
+        }
+    }
+
+    @Test
+    public void restartingTheBundleSyncsTheModulesAlreadyLive() throws Exception {
+        container.load(KmodOptions.jar("tm-good"), LoadOptions.defaults());
+        Bundle management = management();
+        management.stop();
+        try {
+            assertFalse(server.isRegistered(module("tm_good")));
+            assertFalse(server.isRegistered(new ObjectName("org.kmod4j:type=Container")));
+        } finally {
+            management.start();
+        }
+        assertTrue("the initial sync registers modules loaded before the start", server.isRegistered(module("tm_good")));
+        assertEquals("LIVE", server.getAttribute(module("tm_good"), "State"));
+        assertNotNull(server.getAttribute(new ObjectName("org.kmod4j:type=Container"), "Taints"));
+        container.unload("tm_good", UnloadOptions.defaults());
+        assertFalse(server.isRegistered(module("tm_good")));
+    }
+}
