@@ -73,8 +73,14 @@ public class KernelTortureTest extends KernelTestBase {
     private final AtomicLong callbackIds = new AtomicLong();
     private final LongAdder pruned = new LongAdder();
 
+    /** The record of an instance, made at its COMING notification (and init, which follows it). */
     private Life life(Module m) {
         return lives.computeIfAbsent(m, k -> new Life());
+    }
+
+    /** The record of an instance if it is still tracked; null once it was checked and forgotten. */
+    private Life known(Module m) {
+        return lives.get(m);
     }
 
     private void violation(String what) {
@@ -262,12 +268,13 @@ public class KernelTortureTest extends KernelTestBase {
         }
         try {
             count("ref.got");
+            Life l = known(m); // tracked: the module is installed while we hold a reference taken before GOING
             if (m.state() != ModuleState.LIVE) {
                 // taken while COMING: as in Linux (do_init_module's "protect us from buggy
                 // refcounters"), a reference does not keep a module whose init fails
                 count("ref.coming");
                 awaitSettled(m);
-                if (m.state() == ModuleState.GOING && !life(m).initFailed) {
+                if (m.state() == ModuleState.GOING && l != null && !l.initFailed) {
                     violation(name + " went GOING after init with a reference taken in COMING held");
                 }
                 return;
@@ -319,7 +326,11 @@ public class KernelTortureTest extends KernelTestBase {
         }
         try (g) {
             count("enter.ok");
-            Life l = life(m);
+            Life l = known(m);
+            if (l == null) {
+                violation("a guarded call entered " + name + " after it was freed");
+                return;
+            }
             if (l.exits.get() != 0 || l.freed || !host.installed.containsKey(m.bundle().getBundleId())) {
                 violation("a guarded call observed " + name + " exited or freed");
             }
@@ -354,7 +365,11 @@ public class KernelTortureTest extends KernelTestBase {
             return;
         }
         try {
-            Life l = life(m);
+            Life l = known(m);
+            if (l == null) {
+                count("barrier.skipped"); // taken in COMING, init failed and freed since
+                return;
+            }
             int queued = l.queued.get();
             m.domain().barrier();
             if (l.ran.get() < queued) {
