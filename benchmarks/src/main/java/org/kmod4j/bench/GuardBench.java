@@ -1,0 +1,143 @@
+package org.kmod4j.bench;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.IntUnaryOperator;
+
+import org.kmod4j.api.Guarded;
+import org.kmod4j.api.Module;
+import org.kmod4j.api.ModuleGuard;
+import org.kmod4j.api.SrcuDomain;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * Row 1: the guarded enter/exit pair on a LIVE module beside the primitives a Java user would
+ * use instead. Every object is shared by all benchmark threads (Scope.Benchmark), so at two
+ * threads the shared-cache-line schemes contend and the SRCU read side should not. Average
+ * time per pair, per thread. The 1- and 2-thread variants are the subclasses
+ * {@link T1} and {@link T2}, so one run measures all of them side by side.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public abstract class GuardBench {
+    MemKernel mem;
+    Module module;
+    SrcuDomain domain;
+    FelixSupport felix;
+    BundleContext felixContext;
+    ServiceReference<Runnable> felixRef;
+
+    final AtomicLong atomic = new AtomicLong();
+    final ReentrantReadWriteLock rwl = new ReentrantReadWriteLock();
+    final ReentrantReadWriteLock.ReadLock readLock = rwl.readLock();
+    final StampedLock stamped = new StampedLock();
+
+    final IntUnaryOperator direct = x -> x + 1;
+    IntUnaryOperator guardedProxy;
+    int arg;
+
+    @Setup
+    public void setUp() {
+        mem = new MemKernel();
+        module = mem.loadNew("guarded");
+        domain = module.domain();
+        guardedProxy = Guarded.service(module, IntUnaryOperator.class, direct);
+        felix = FelixSupport.start();
+        felixContext = felix.context;
+        Runnable service = () -> { };
+        felixRef = felixContext.registerService(Runnable.class, service, null).getReference();
+    }
+
+    @TearDown
+    public void tearDown() {
+        felix.close();
+        mem.close();
+    }
+
+    /** Module.enter() + close: SRCU read lock on the module's default domain plus the LIVE check. */
+    @Benchmark
+    public void kmodGuardPair() {
+        try (ModuleGuard g = module.enter()) {
+            // the guarded section
+        }
+    }
+
+    /** The raw domain: readLock + readUnlock. */
+    @Benchmark
+    public void kmodSrcuReadLockUnlock() {
+        int idx = domain.readLock();
+        domain.readUnlock(idx);
+    }
+
+    /** The domain's own guard: SrcuDomain.enter() + close (one thread-local lookup, no LIVE check). */
+    @Benchmark
+    public void kmodSrcuGuard() {
+        try (SrcuDomain.Guard g = domain.enter()) {
+            // the read-side section
+        }
+    }
+
+    @Benchmark
+    public long atomicLongPair() {
+        atomic.getAndIncrement();
+        return atomic.getAndIncrement();
+    }
+
+    @Benchmark
+    public void rwLockReadPair() {
+        readLock.lock();
+        readLock.unlock();
+    }
+
+    @Benchmark
+    public void stampedReadPair() {
+        long s = stamped.readLock();
+        stamped.unlockRead(s);
+    }
+
+    @Benchmark
+    public boolean stampedOptimisticValidate() {
+        long s = stamped.tryOptimisticRead();
+        return stamped.validate(s);
+    }
+
+    @Benchmark
+    public Object felixGetUngetService() {
+        Object o = felixContext.getService(felixRef);
+        felixContext.ungetService(felixRef);
+        return o;
+    }
+
+    /** A call through {@code Guarded.service(module, IntUnaryOperator.class, x -> x + 1)}. */
+    @Benchmark
+    public int kmodGuardedProxyCall() {
+        return guardedProxy.applyAsInt(arg);
+    }
+
+    /** The same call, direct (through the interface). */
+    @Benchmark
+    public int directCall() {
+        return direct.applyAsInt(arg);
+    }
+
+    @Threads(1)
+    public static class T1 extends GuardBench {
+    }
+
+    @Threads(2)
+    public static class T2 extends GuardBench {
+    }
+}
