@@ -4,8 +4,8 @@
 #   benchmarks/run.sh [--quick|--full] [--out DIR] [ROW ...]
 #
 #   --quick  (default) 1 fork, 1×1 s warm-up, 2×1 s measurement; burst 1+3 shots; hot swap 2 s
-#            windows; 500 class-loader cycles. The whole suite takes ~5 minutes on 2 cores.
-#   --full   3 forks, 5×2 s warm-up, 5×2 s measurement; burst 3+10 shots; hot swap 10 s
+#            windows; 500 class-loader cycles. The whole suite takes 5-6 minutes on 2 cores.
+#   --full   3 forks, 5×2 s warm-up, 5×2 s measurement; burst 2 forks × (2+10) shots; hot swap 10 s
 #            windows, 2 callers as well as 1; 500 class-loader cycles. ~45 minutes.
 #   ROW      1..8 (the rows of BENCHMARKS.md); default all.
 #   JMH_OPTS="-f 2 -wi 3 -w 1s -i 5 -r 1s" overrides the JMH options of rows 1-4 and 6.
@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     --full) mode=full ;;
     --out) shift; out="$1" ;;
     [1-8]) rows+=("$1") ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | grep '^#'; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
