@@ -33,6 +33,9 @@ public final class Kernel implements ModuleContainer {
     final ModuleRegistry registry = new ModuleRegistry();
     final NotifierChain notifiers;
     final TaintFlags taints = new TaintFlags();
+    /** Loads of one file (inode): Linux idempotent_init_module. */
+    final LoadMerger<KernelModule> fileMerger = new LoadMerger<>();
+    /** Loads of one content (digest), from different files. */
     final LoadMerger<KernelModule> merger = new LoadMerger<>();
     private final LoadMerger<List<Module>> requests = new LoadMerger<>();
     private volatile ModuleRequester requester;

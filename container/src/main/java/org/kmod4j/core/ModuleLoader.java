@@ -1,7 +1,10 @@
 package org.kmod4j.core;
 
 import java.lang.reflect.InvocationTargetException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -36,10 +39,36 @@ final class ModuleLoader {
         this.kernel = kernel;
     }
 
+    /**
+     * Two merge layers, as Linux: concurrent loads of the same file (its inode, size and mtime,
+     * with the same options) share one load before anything is read, the way
+     * {@code idempotent_init_module} keys on the inode; inside, loads of different files with the
+     * same content share one load by digest.
+     */
     KernelModule load(Path jar, LoadOptions options) {
         Objects.requireNonNull(jar, "jar");
+        String identity = fileIdentity(jar, options);
+        if (identity == null) {
+            return readAndLoad(jar, options); // reading reports the proper error
+        }
+        return kernel.fileMerger.load(identity, () -> readAndLoad(jar, options));
+    }
+
+    private KernelModule readAndLoad(Path jar, LoadOptions options) {
         try (ModuleManifest manifest = ModuleManifest.read(jar)) {
             return load(manifest, options);
+        }
+    }
+
+    private static String fileIdentity(Path jar, LoadOptions options) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
+            if (!a.isRegularFile() || a.fileKey() == null) {
+                return null;
+            }
+            return a.fileKey() + "|" + a.size() + "|" + a.lastModifiedTime().toMillis() + "|" + options.permanent() + "|" + options.parameters();
+        } catch (IOException e) {
+            return null;
         }
     }
 
