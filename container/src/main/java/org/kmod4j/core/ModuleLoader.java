@@ -131,7 +131,8 @@ final class ModuleLoader {
             // Linux: no second GOING broadcast after a veto; the chain already rolled back
             mod.state(ModuleState.GOING);
             ModuleTeardown.drainAndFree(kernel, mod, false, false);
-            throw new ModuleException(veto.errno(), insertError(mod, veto.errno()) + " (vetoed: " + veto.getMessage() + ")", veto);
+            throw new ModuleException(veto.errno(), insertError(mod, veto.errno()) + " (vetoed: " + veto.getMessage() + ")",
+                    DetachedThrowable.of(veto));
         }
         try {
             init(mod);
@@ -312,7 +313,8 @@ final class ModuleLoader {
     private static ModuleException initError(KernelModule mod, Throwable t) {
         boolean coded = t instanceof ModuleException;
         Errno errno = coded ? ((ModuleException) t).errno() : Errno.EIO;
-        return new ModuleException(errno, insertError(mod, errno) + " (init failed: " + (coded ? t.getMessage() : t) + ")", t);
+        return new ModuleException(errno, insertError(mod, errno) + " (init failed: " + (coded ? t.getMessage() : t) + ")",
+                DetachedThrowable.of(t));
     }
 
     /** Linux do_init_module's {@code fail:} path; the exit is not called. */
