@@ -38,11 +38,11 @@ import org.kmod4j.launcher.ModuleStateFile.Entry;
  * shows them all Live (nothing stuck Loading or Unloading), with the state file rewritten to
  * match.
  *
- * <p>6 rounds by default (about 40 s); {@code -Dkmod4j.fault.rounds=20} for the issue's 20
- * ({@code mvn -pl launcher verify -Dit.test=KillNineIT -Dkmod4j.fault.rounds=20}).
+ * <p>20 rounds by default, as issue 9 asks (about 90 s on 2 busy cores); {@code -Dkmod4j.fault.rounds=N} changes it
+ * ({@code mvn -pl launcher verify -Dit.test=KillNineIT -Dkmod4j.fault.rounds=100}).
  */
 public class KillNineIT {
-    private static final int ROUNDS = Integer.getInteger("kmod4j.fault.rounds", 6);
+    private static final int ROUNDS = Integer.getInteger("kmod4j.fault.rounds", 20);
     private static final Set<String> KNOWN = Set.of("hello", "cpufreq", "acpi_cpufreq");
 
     @Rule
