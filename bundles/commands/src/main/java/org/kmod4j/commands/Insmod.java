@@ -26,7 +26,8 @@ public final class Insmod {
             @Descriptor("load as a permanent module (never unloadable)")
             @Parameter(names = {"-p", "--permanent"}, presentValue = "true", absentValue = "false")
             boolean permanent,
-            @Descriptor("FILE (the module jar: a path or a file: URL), then module parameters key=value"
+            @Descriptor("FILE (the module jar: a path, a file: URL, or mvn:group/artifact/version from the local Maven repository),"
+                    + " then module parameters key=value"
                     + " (a bare key means an empty value)") String... arguments) {
         if (arguments.length == 0) {
             throw CommandErrors.usage(session, "insmod", "missing filename.");

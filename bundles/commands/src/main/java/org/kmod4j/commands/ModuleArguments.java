@@ -24,11 +24,17 @@ final class ModuleArguments {
      */
     static boolean isModuleFilename(String argument) {
         return argument.indexOf('/') >= 0 || argument.indexOf(java.io.File.separatorChar) >= 0
-                || argument.startsWith("file:") || argument.endsWith(".jar");
+                || argument.startsWith("file:") || MavenCoordinates.isMavenUrl(argument) || argument.endsWith(".jar");
     }
 
-    /** A path or a {@code file:} URL; relative paths are relative to the session's directory. */
+    /**
+     * A path, a {@code file:} URL, or a {@code mvn:} URL of the local Maven repository; relative
+     * paths are relative to the session's directory.
+     */
     static Path file(CommandSession session, String argument) {
+        if (MavenCoordinates.isMavenUrl(argument)) {
+            return MavenCoordinates.resolve(argument, System::getProperty);
+        }
         try {
             if (argument.startsWith("file:")) {
                 return Paths.get(URI.create(argument));
