@@ -4,8 +4,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.kmod4j.api.Errno;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleNotifier;
 import org.kmod4j.api.ModuleState;
@@ -34,9 +41,24 @@ public final class NotifierChain {
     private final KernelLog log;
     private final AtomicLong sequence = new AtomicLong();
     private volatile List<Entry> chain = List.of();
+    /** A notifier running longer is abandoned (0: wait forever, as Linux). */
+    private volatile long timeoutMillis;
+    private final ExecutorService callers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "kmod4j-notifier");
+        t.setDaemon(true);
+        return t;
+    });
 
     public NotifierChain(KernelLog log) {
         this.log = log;
+    }
+
+    /**
+     * Bounds each notifier call: a COMING notifier that runs longer vetoes the load with
+     * ETIMEDOUT, a LIVE or GOING one is reported and skipped. Its thread is abandoned.
+     */
+    public void timeout(long millis) {
+        this.timeoutMillis = millis;
     }
 
     /** Adds a notifier; registering the same one twice is ignored (Linux: WARN + -EEXIST). */
@@ -70,7 +92,7 @@ public final class NotifierChain {
         for (int i = 0; i < snapshot.size(); i++) {
             Entry e = snapshot.get(i);
             try {
-                e.notifier.moduleEvent(ModuleState.COMING, module);
+                invoke(e, ModuleState.COMING, module);
             } catch (ModuleException veto) {
                 log.error(module.name() + ": load vetoed by notifier " + e.notifier + ": " + veto.errno() + " " + veto.getMessage());
                 for (int j = 0; j < i; j++) {
@@ -97,9 +119,36 @@ public final class NotifierChain {
 
     private void call(Entry e, ModuleState event, KernelModule module) {
         try {
-            e.notifier.moduleEvent(event, module);
+            invoke(e, event, module);
         } catch (Throwable t) {
             reportThrow(e, event, module, t);
+        }
+    }
+
+    /** The call itself, on this thread, or on a helper thread when a timeout is set. */
+    private void invoke(Entry e, ModuleState event, KernelModule module) throws Throwable {
+        long timeout = timeoutMillis;
+        if (timeout <= 0) {
+            e.notifier.moduleEvent(event, module);
+            return;
+        }
+        Future<?> call = callers.submit(() -> {
+            e.notifier.moduleEvent(event, module);
+            return null;
+        });
+        try {
+            call.get(timeout, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException x) {
+            throw x.getCause();
+        } catch (InterruptedException x) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ModuleException(Errno.EINTR, "interrupted while notifier " + e.notifier + " ran " + event);
+        } catch (TimeoutException x) {
+            call.cancel(true);
+            log.error("notifier " + e.notifier + " did not return from " + event + " of " + module.name() + " in " + timeout
+                    + " ms; abandoned");
+            throw new ModuleException(Errno.ETIMEDOUT, "notifier " + e.notifier + " timed out on " + event);
         }
     }
 

@@ -30,6 +30,8 @@ public final class ContainerActivator implements BundleActivator {
     public static final String STATE_DIR = "kmod4j.state.dir";
     /** Framework property: milliseconds an init may take before the load fails with ETIMEDOUT; 0 = no limit. */
     public static final String INIT_TIMEOUT = "kmod4j.init.timeout.ms";
+    /** Framework property: milliseconds a notifier may take (COMING: then ETIMEDOUT); 0 = no limit. */
+    public static final String NOTIFIER_TIMEOUT = "kmod4j.notifier.timeout.ms";
 
     private Kernel kernel;
 
@@ -47,6 +49,7 @@ public final class ContainerActivator implements BundleActivator {
         SignaturePolicy signatures = SignaturePolicy.fromProperties(context::getProperty);
         Kernel kernel = new Kernel(new FelixBundleHost(context), executor, log, signatures);
         kernel.initTimeout(longProperty(context, INIT_TIMEOUT, 0));
+        kernel.notifiers().timeout(longProperty(context, NOTIFIER_TIMEOUT, 0));
         kernel.leakCheck(longProperty(context, LeakDetector.DELAY, LeakDetector.DEFAULT_DELAY_MILLIS));
         this.kernel = kernel;
         notifiers = new NotifierWhiteboard(context, kernel.notifiers());

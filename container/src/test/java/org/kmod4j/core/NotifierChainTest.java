@@ -100,4 +100,30 @@ public class NotifierChainTest extends KernelTestBase {
         kernel.load(jars.module("a"), null);
         assertTrue(calls.isEmpty());
     }
+
+    @Test
+    public void aHangingComingNotifierTimesOutAsAVetoAndAHangingGoingOneIsSkipped() throws Exception {
+        kernel.notifiers().timeout(200);
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        kernel.notifiers().register(recorder("first"), 10);
+        kernel.notifiers().register((event, m) -> {
+            if (m.name().equals("a") && event == ModuleState.COMING || m.name().equals("b") && event == ModuleState.GOING) {
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, 0);
+        String before = state();
+        Path a = jars.module("a");
+        assertTrue(expect(Errno.ETIMEDOUT, () -> kernel.load(a, null)).getMessage().contains("timed out on COMING"));
+        assertEquals(before, state());
+        assertEquals(List.of("first:COMING", "first:GOING"), calls);
+
+        kernel.load(jars.module("b"), null);
+        kernel.unload("b", null);
+        assertTrue(kernel.modules().isEmpty());
+        assertTrue(log.entries().toString().contains("did not return from GOING of b"));
+    }
 }
