@@ -73,6 +73,8 @@ final class DeployWatcher implements AutoCloseable {
         Stamp failed;
         /** The last unload failure reported for a removed file. */
         String unloadError;
+        /** Since when (nanoTime) the file has been missing; 0 while present. */
+        long missingSince;
     }
 
     private record Stamp(long size, long mtimeNanos) {
@@ -191,6 +193,7 @@ final class DeployWatcher implements AutoCloseable {
         long now = System.nanoTime();
         for (Path p : present) {
             Tracked t = files.computeIfAbsent(p, x -> new Tracked());
+            t.missingSince = 0;
             Stamp stamp = stamp(p);
             if (stamp == null) {
                 continue; // gone meanwhile: handled at the next scan
@@ -220,7 +223,19 @@ final class DeployWatcher implements AutoCloseable {
             if (present.contains(e.getKey())) {
                 continue;
             }
-            if (e.getValue().module == null || undeploy(e.getKey(), e.getValue())) {
+            Tracked t = e.getValue();
+            // a copy over the file (delete, then create) must read as a replace, not remove + load:
+            // a jar counts as removed only once it has stayed missing as long as a new one must be stable
+            if (t.module != null) {
+                if (t.missingSince == 0) {
+                    t.missingSince = now;
+                }
+                if (now - t.missingSince < TimeUnit.MILLISECONDS.toNanos(STABLE_MILLIS)) {
+                    pending = true;
+                    continue;
+                }
+            }
+            if (t.module == null || undeploy(e.getKey(), t)) {
                 it.remove();
             }
         }
