@@ -177,9 +177,10 @@ public final class Kernel implements ModuleContainer {
         return leaks;
     }
 
-    /** Stops the container's own threads (leak checks); loaded modules are left alone. */
+    /** Stops the container's own threads (leak checks, bounded notifier calls); modules are left alone. */
     public void shutdown() {
         leakCheck(0);
+        notifiers.close();
     }
 
     /** An init (activator start + Module-Init) that runs longer fails with ETIMEDOUT; 0 = no limit. */
@@ -209,10 +210,7 @@ public final class Kernel implements ModuleContainer {
 
     /** Adds a taint, logging it the first time. */
     void taint(Taint t, String why) {
-        log.warn(why);
-        if (taints.add(t)) {
-            log.warn("kmod4j: container tainted: " + t.letter());
-        }
+        taints.add(t, why, log);
     }
 
     /** A warning: logged, and the container is tainted W. */

@@ -6,8 +6,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.Module;
@@ -32,14 +35,13 @@ public final class KernelModule implements Module {
     private final ModuleManifest manifest;
     private final Map<String, String> parameters;
     private final boolean permanent;
-    private final long loadSequence;
     private final Thread loader = Thread.currentThread();
 
     private volatile ModuleState state = ModuleState.UNFORMED;
     private final ModuleRefcount refcount = new ModuleRefcount();
     private final CountDownLatch formed = new CountDownLatch(1);
     /** Same-name loads waiting for this one to finish loading. */
-    private final java.util.concurrent.atomic.AtomicInteger waiters = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger waiters = new AtomicInteger();
     private final Set<Taint> taints = Collections.synchronizedSet(EnumSet.noneOf(Taint.class));
 
     private volatile BundleHost.Hosted hosted;
@@ -56,12 +58,11 @@ public final class KernelModule implements Module {
     private volatile KernelModuleContext context;
     private final Map<String, SrcuStruct> domains = new ConcurrentHashMap<>();
 
-    KernelModule(Kernel kernel, ModuleManifest manifest, Map<String, String> parameters, boolean permanent, long loadSequence) {
+    KernelModule(Kernel kernel, ModuleManifest manifest, Map<String, String> parameters, boolean permanent) {
         this.kernel = kernel;
         this.manifest = manifest;
         this.parameters = parameters;
         this.permanent = permanent;
-        this.loadSequence = loadSequence;
     }
 
     // ---- identity and metadata
@@ -88,10 +89,6 @@ public final class KernelModule implements Module {
 
     ModuleManifest manifest() {
         return manifest;
-    }
-
-    long loadSequence() {
-        return loadSequence;
     }
 
     Thread loaderThread() {
@@ -222,14 +219,13 @@ public final class KernelModule implements Module {
 
     /** Waits at most {@code millis} for the load to finish; false on timeout. */
     boolean awaitLoaded(long millis) throws InterruptedException {
-        return formed.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return formed.await(millis, TimeUnit.MILLISECONDS);
     }
 
     /** Same-name loads waiting now (tests use it to prove a burst overlapped). */
     int waiters() {
         return waiters.get();
     }
-
 
     // ---- references
 
@@ -296,14 +292,6 @@ public final class KernelModule implements Module {
         return names(uses);
     }
 
-    List<KernelModule> holderModules() {
-        return holders;
-    }
-
-    List<KernelModule> usedModules() {
-        return uses;
-    }
-
     /** Linux {@code add_module_usage}: this uses target; under the module mutex. */
     void addUse(KernelModule target) {
         if (uses.contains(target)) {
@@ -366,7 +354,7 @@ public final class KernelModule implements Module {
 
     @Override
     public Map<String, SrcuDomain> domains() {
-        return Collections.unmodifiableMap(new java.util.TreeMap<>(domains));
+        return Collections.unmodifiableMap(new TreeMap<>(domains));
     }
 
     @Override

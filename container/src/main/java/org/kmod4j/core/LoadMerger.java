@@ -53,8 +53,4 @@ final class LoadMerger<T> {
             throw new ModuleException(Errno.EIO, "the concurrent request of the same module failed: " + cause, cause);
         }
     }
-
-    int inFlight() {
-        return inFlight.size();
-    }
 }

@@ -1,7 +1,7 @@
 package org.kmod4j.core;
 
-import java.lang.reflect.InvocationTargetException;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 
 import org.kmod4j.api.Errno;
@@ -32,8 +31,6 @@ final class ModuleLoader {
     private final Kernel kernel;
     /** Linux waits 30 s for the init of a module a loading module needs. */
     static final long PROVIDER_WAIT_MILLIS = 30_000;
-
-    private final AtomicLong sequence = new AtomicLong();
 
     ModuleLoader(Kernel kernel) {
         this.kernel = kernel;
@@ -106,7 +103,7 @@ final class ModuleLoader {
             shared.lockInterruptibly();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ModuleException(Errno.EINTR, "could not insert module " + manifest.filename() + ": Interrupted system call");
+            throw new ModuleException(Errno.EINTR, KmodWording.insertError(manifest.filename(), Errno.EINTR));
         }
         try {
             return loadModule(manifest, params, permanent, verdict.signer);
@@ -116,7 +113,7 @@ final class ModuleLoader {
     }
 
     private KernelModule loadModule(ModuleManifest manifest, Map<String, String> params, boolean permanent, String signer) {
-        KernelModule mod = new KernelModule(kernel, manifest, params, permanent, sequence.incrementAndGet());
+        KernelModule mod = new KernelModule(kernel, manifest, params, permanent);
         mod.signer(signer);
         addUnformed(mod);
         try {

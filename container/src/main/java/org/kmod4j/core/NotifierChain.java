@@ -156,7 +156,8 @@ public final class NotifierChain {
         log.error("notifier " + e.notifier + " threw on " + event + " of " + module.name() + ": " + t + " (ignored)");
     }
 
-    int size() {
-        return chain.size();
+    /** Stops the threads of bounded notifier calls. */
+    void close() {
+        callers.shutdownNow();
     }
 }

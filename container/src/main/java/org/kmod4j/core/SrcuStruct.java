@@ -180,17 +180,10 @@ public final class SrcuStruct implements SrcuDomain {
 
     /** A grace period that an interrupt does not cut short (unload must finish). */
     void synchronizeUninterruptibly() {
-        boolean interrupted = false;
-        for (;;) {
-            try {
-                gracePeriod(false);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        try {
+            gracePeriod(false); // defers an interrupt and sets it again when done
+        } catch (InterruptedException e) {
+            throw new AssertionError("an uninterruptible grace period was interrupted", e);
         }
     }
 
@@ -367,8 +360,12 @@ public final class SrcuStruct implements SrcuDomain {
 
     @Override
     public void barrier() {
+        BarrierMarker marker = queueBarrier();
+        if (marker == null) {
+            return;
+        }
         try {
-            barrier(true);
+            marker.done.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ModuleException(Errno.EINTR, "interrupted in barrier of " + describe());
@@ -376,40 +373,33 @@ public final class SrcuStruct implements SrcuDomain {
     }
 
     void barrierUninterruptibly() {
+        BarrierMarker marker = queueBarrier();
+        if (marker == null) {
+            return;
+        }
         boolean interrupted = false;
-        try {
-            barrier(false);
-        } catch (InterruptedException e) {
-            interrupted = true; // not thrown when uninterruptible
+        for (;;) {
+            try {
+                marker.done.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void barrier(boolean interruptible) throws InterruptedException {
+    /** A marker behind every callback queued so far, or null if none is pending. */
+    private BarrierMarker queueBarrier() {
         if (pending.get() == 0) {
-            return;
+            return null;
         }
         BarrierMarker marker = new BarrierMarker();
         callbacks.add(marker);
         kick();
-        if (interruptible) {
-            marker.done.await();
-        } else {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    marker.done.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        return marker;
     }
 
     @Override
@@ -435,11 +425,10 @@ public final class SrcuStruct implements SrcuDomain {
     }
 
     private void report(String text) {
-        if (log != null) {
+        if (taints != null) {
+            taints.add(Taint.WARN, text, log);
+        } else if (log != null) {
             log.warn(text);
-        }
-        if (taints != null && taints.add(Taint.WARN) && log != null) {
-            log.warn("kmod4j: container tainted: W");
         }
     }
 

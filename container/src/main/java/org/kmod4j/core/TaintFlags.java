@@ -16,6 +16,21 @@ public final class TaintFlags {
         return (bits.getAndUpdate(b -> b | bit) & bit) == 0;
     }
 
+    /**
+     * Linux {@code add_taint} with its printk: logs why, adds the taint, and logs the container's
+     * new taint the first time.
+     *
+     * @param log may be null (nothing is logged)
+     */
+    public void add(Taint t, String why, KernelLog log) {
+        if (log != null) {
+            log.warn(why);
+        }
+        if (add(t) && log != null) {
+            log.warn("kmod4j: container tainted: " + t.letter());
+        }
+    }
+
     public Set<Taint> get() {
         int b = bits.get();
         Set<Taint> out = EnumSet.noneOf(Taint.class);
