@@ -35,55 +35,9 @@ import org.junit.Test;
  * put} only (same non-parallel group as {@code tryRelease}), and, in
  * {@link ReferencesDuringRelease}, concurrently with {@code tryRelease} as well.
  */
-public class ModuleRefcountLincheckTest {
+public class ModuleRefcountLincheckTest extends ModuleRefcountProtocol {
 
-    private final ModuleRefcount rc = new ModuleRefcount();
-    /** Per Lincheck thread: references that thread took and may put (its own ledger). */
-    private final int[] held = new int[8];
-    /** The loader's init reference; only the "unload" group (one thread) touches these. */
-    private boolean initHeld = true;
-    private boolean released;
-
-    @Operation
-    public boolean tryGet(@Param(gen = ThreadIdGen.class) int tid) {
-        boolean ok = rc.tryGet();
-        if (ok) {
-            held[tid]++;
-        }
-        return ok;
-    }
-
-    /** null: this thread holds no reference, so a well-behaved caller would not put. */
-    @Operation
-    public Boolean put(@Param(gen = ThreadIdGen.class) int tid) {
-        if (held[tid] == 0) {
-            return null;
-        }
-        held[tid]--;
-        return rc.put();
-    }
-
-    /** The loader drops the init reference once (ModuleLoader: putInit after init). */
-    @Operation(nonParallelGroup = "unload")
-    public Boolean putInit() {
-        if (!initHeld) {
-            return null;
-        }
-        initHeld = false;
-        return rc.put();
-    }
-
-    /** null: already released (the module is GOING; unload does not release twice). */
-    @Operation(nonParallelGroup = "unload")
-    public Boolean tryRelease() {
-        if (released) {
-            return null;
-        }
-        boolean r = rc.tryRelease();
-        released = r;
-        return r;
-    }
-
+    /** Here {@code references()} does not race {@code tryRelease} (same non-parallel group). */
     @Operation(nonParallelGroup = "unload")
     public int references() {
         return rc.references();
@@ -117,57 +71,9 @@ public class ModuleRefcountLincheckTest {
      * {@code references()} racing {@code tryRelease()}. Between the subtraction of the base and
      * its restoration the count is one lower than any sequential state (Linux's
      * {@code module_refcount()} has the same window). The class comment of ModuleRefcount says
-     * every transition is linearizable, so this is checked too; see .notes/for-lead.md if it
-     * fails.
+     * every transition is linearizable, so this is checked too.
      */
-    public static class ReferencesDuringRelease {
-        private final ModuleRefcount rc = new ModuleRefcount();
-        /** Per Lincheck thread: references that thread took and may put (its own ledger). */
-        private final int[] held = new int[8];
-        /** The loader's init reference; only the "unload" group (one thread) touches these. */
-        private boolean initHeld = true;
-        private boolean released;
-
-        @Operation
-        public boolean tryGet(@Param(gen = ThreadIdGen.class) int tid) {
-            boolean ok = rc.tryGet();
-            if (ok) {
-                held[tid]++;
-            }
-            return ok;
-        }
-
-        /** null: this thread holds no reference, so a well-behaved caller would not put. */
-        @Operation
-        public Boolean put(@Param(gen = ThreadIdGen.class) int tid) {
-            if (held[tid] == 0) {
-                return null;
-            }
-            held[tid]--;
-            return rc.put();
-        }
-
-        /** The loader drops the init reference once (ModuleLoader: putInit after init). */
-        @Operation(nonParallelGroup = "unload")
-        public Boolean putInit() {
-            if (!initHeld) {
-                return null;
-            }
-            initHeld = false;
-            return rc.put();
-        }
-
-        /** null: already released (the module is GOING; unload does not release twice). */
-        @Operation(nonParallelGroup = "unload")
-        public Boolean tryRelease() {
-            if (released) {
-                return null;
-            }
-            boolean r = rc.tryRelease();
-            released = r;
-            return r;
-        }
-
+    public static class ReferencesDuringRelease extends ModuleRefcountProtocol {
         @Operation
         public int references() {
             return rc.references();
