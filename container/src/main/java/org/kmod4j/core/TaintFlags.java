@@ -41,13 +41,4 @@ public final class TaintFlags {
         }
         return out;
     }
-
-    /** The letters, in Linux's order, e.g. "RW"; empty if untainted. */
-    public static String letters(Set<Taint> taints) {
-        StringBuilder s = new StringBuilder();
-        for (Taint t : taints) {
-            s.append(t.letter());
-        }
-        return s.toString();
-    }
 }

@@ -63,7 +63,7 @@ public final class Lsmod {
         StringBuilder out = new StringBuilder();
         Set<Taint> taints = container.taints();
         if (!taints.isEmpty()) {
-            out.append("Tainted: ").append(Taints.letters(taints)).append('\n');
+            out.append("Tainted: ").append(Taint.letters(taints)).append('\n');
         }
         out.append(table.render(width, USED_BY, ellipsis));
         return out.toString();
@@ -81,7 +81,7 @@ public final class Lsmod {
             if (module.isPermanent()) {
                 users.add("[permanent]");
             }
-            String taints = Taints.letters(module.taints());
+            String taints = Taint.letters(module.taints());
             out.append(module.name()).append('\t')
                     .append(module.size()).append('\t')
                     .append(module.refcount()).append('\t')
@@ -104,7 +104,7 @@ public final class Lsmod {
 
     /** Live / Loading / Unloading, followed by the module's own taints as in /proc/modules. */
     static String state(Module module) {
-        String taints = Taints.letters(module.taints());
+        String taints = Taint.letters(module.taints());
         return taints.isEmpty() ? module.state().procName() : module.state().procName() + " (" + taints + ")";
     }
 

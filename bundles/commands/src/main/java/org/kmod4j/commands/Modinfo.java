@@ -16,6 +16,7 @@ import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleInfo;
 import org.kmod4j.api.ParameterSpec;
 import org.kmod4j.api.SrcuDomain;
+import org.kmod4j.api.Taint;
 
 /**
  * {@code modinfo [-F field] NAME|FILE...}: kmod's {@code %-16s} "key: value" lines for a module
@@ -104,7 +105,7 @@ public final class Modinfo {
         lines.add(line("state", module.state().initstate()));
         lines.add(line("refcnt", Integer.toString(module.refcount())));
         lines.add(line("holders", String.join(",", module.holders())));
-        lines.add(line("taint", Taints.letters(module.taints())));
+        lines.add(line("taint", Taint.letters(module.taints())));
         for (Map.Entry<String, SrcuDomain> domain : module.domains().entrySet()) {
             lines.add(line("srcu", srcu(domain.getKey(), domain.getValue())));
         }

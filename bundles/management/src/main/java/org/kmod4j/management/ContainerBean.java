@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.Taint;
 
 /** The container's MXBean. */
 final class ContainerBean implements ContainerMXBean {
@@ -16,7 +17,7 @@ final class ContainerBean implements ContainerMXBean {
 
     @Override
     public String getTaints() {
-        return Taints.letters(container.taints());
+        return Taint.letters(container.taints());
     }
 
     @Override

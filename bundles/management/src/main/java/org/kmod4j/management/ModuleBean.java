@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.kmod4j.api.Module;
 import org.kmod4j.api.SrcuDomain;
+import org.kmod4j.api.Taint;
 
 /** The MXBean of one module: every attribute read live from the {@link Module}. */
 final class ModuleBean implements ModuleMXBean {
@@ -58,7 +59,7 @@ final class ModuleBean implements ModuleMXBean {
 
     @Override
     public String getTaints() {
-        return Taints.letters(module.taints());
+        return Taint.letters(module.taints());
     }
 
     @Override
