@@ -92,26 +92,6 @@ final class ContainerClient {
     }
 
     /**
-     * {@code ModuleContainer.load(jar, LoadOptions.defaults())}. A failure is rethrown as it came
-     * (an {@code org.kmod4j.api.ModuleException} carries kmod's message).
-     */
-    void load(Path jar) {
-        try {
-            Class<?> optionsType = api("org.kmod4j.api.LoadOptions");
-            Object options = optionsType.getMethod("defaults").invoke(null);
-            api(SERVICE).getMethod("load", Path.class, optionsType).invoke(container, jar, options);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
-            }
-            throw new IllegalStateException(cause);
-        } catch (ReflectiveOperationException e) {
-            throw mismatch(e);
-        }
-    }
-
-    /**
      * {@code ModuleContainer.load(jar, LoadOptions.of(parameters).withPermanent(permanent))}.
      *
      * @return the loaded module
