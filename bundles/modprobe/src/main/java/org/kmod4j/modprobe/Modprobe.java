@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,10 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
-import org.apache.felix.resolver.Logger;
-import org.apache.felix.resolver.ResolverImpl;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
@@ -31,12 +25,6 @@ import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.UnloadOptions;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.wiring.BundleRevision;
-import org.osgi.framework.wiring.BundleWiring;
-import org.osgi.resource.Requirement;
-import org.osgi.resource.Resource;
-import org.osgi.resource.Wire;
-import org.osgi.service.resolver.ResolutionException;
 
 /**
  * modprobe on the kmod4j container: looks a module up by name, else by alias pattern (fnmatch),
@@ -107,7 +95,7 @@ final class Modprobe {
         List<Module> result = new ArrayList<>();
         if (o.remove) {
             for (String name : o.modules) {
-                remove(name, o, conf, out, warn);
+                new ModprobeRemove(this, env).remove(name, o, conf, out, warn);
             }
             return result;
         }
@@ -396,204 +384,8 @@ final class Modprobe {
         }
     }
 
-    // ---- dependency closure ------------------------------------------------------------------
-
-    /**
-     * The modules to load for {@code target}, in layers: each layer depends only on earlier ones.
-     *
-     * @param ignoreLoaded compute as if no module were loaded (-D)
-     * @throws ModuleException ENOENT naming the requirement nothing provides, ELOOP for a cycle
-     */
+    /** The layers to load for {@code target}; see {@link DependencyPlanner#plan}. */
     List<List<IndexEntry>> plan(IndexEntry target, boolean ignoreLoaded) {
-        ModuleIndex index = index();
-        Set<String> loadedNames = new HashSet<>();
-        Set<Long> moduleBundles = new HashSet<>();
-        for (Module m : env.container().modules()) {
-            loadedNames.add(Fnmatch.normalizeName(m.name()));
-            moduleBundles.add(m.bundle().getBundleId());
-        }
-        List<BundleWiring> wirings = new ArrayList<>();
-        Set<String> identities = new HashSet<>();
-        for (Bundle b : env.bundles()) {
-            if (ignoreLoaded && moduleBundles.contains(b.getBundleId())) {
-                continue;
-            }
-            if ((b.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) == 0) {
-                continue;
-            }
-            BundleWiring w = b.adapt(BundleWiring.class);
-            if (w != null && w.isCurrent()) {
-                wirings.add(w);
-                identities.add(KmodResolveContext.identity(w.getRevision()));
-            }
-        }
-        Map<Resource, IndexEntry> candidates = new LinkedHashMap<>();
-        for (IndexEntry e : index.entries) {
-            boolean isTarget = e == target;
-            if (!isTarget && !ignoreLoaded && loadedNames.contains(Fnmatch.normalizeName(e.name))) {
-                continue;
-            }
-            if (!isTarget && identities.contains(KmodResolveContext.identity(e.resource))) {
-                continue;
-            }
-            candidates.put(e.resource, e);
-        }
-        candidates.put(target.resource, target);
-        KmodResolveContext ctx = new KmodResolveContext(List.of(target.resource), wirings, candidates.keySet());
-        Map<Resource, List<Wire>> wires;
-        try {
-            wires = new ResolverImpl(new Logger(Logger.LOG_ERROR), 1).resolve(ctx);
-        } catch (ResolutionException e) {
-            throw unresolvable(target, e);
-        }
-        Map<IndexEntry, Set<IndexEntry>> deps = new LinkedHashMap<>();
-        for (Map.Entry<Resource, List<Wire>> w : wires.entrySet()) {
-            IndexEntry requirer = candidates.get(w.getKey());
-            if (requirer == null || w.getKey() instanceof BundleRevision) {
-                continue;
-            }
-            Set<IndexEntry> d = deps.computeIfAbsent(requirer, k -> new LinkedHashSet<>());
-            for (Wire wire : w.getValue()) {
-                IndexEntry provider = candidates.get(wire.getProvider());
-                if (provider != null && provider != requirer) {
-                    d.add(provider);
-                }
-            }
-        }
-        deps.computeIfAbsent(target, k -> new LinkedHashSet<>());
-        // index order inside a layer, so plans are reproducible
-        List<IndexEntry> nodes = new ArrayList<>();
-        for (IndexEntry e : index.entries) {
-            if (deps.containsKey(e)) {
-                nodes.add(e);
-            }
-        }
-        try {
-            return TopoOrder.layers(nodes, deps::get);
-        } catch (TopoOrder.CycleException e) {
-            throw new ModuleException(Errno.ELOOP, "could not insert '" + target.name + "': dependency cycle among " + e.nodes);
-        }
-    }
-
-    private static ModuleException unresolvable(IndexEntry target, ResolutionException e) {
-        StringBuilder missing = new StringBuilder();
-        Collection<Requirement> unresolved = e.getUnresolvedRequirements();
-        if (unresolved != null) {
-            for (Requirement r : unresolved) {
-                missing.append(missing.length() == 0 ? "" : ", ").append(describe(r));
-            }
-        }
-        String detail = String.valueOf(e.getMessage()).replaceAll("\\s+", " ").trim();
-        return new ModuleException(Errno.ENOENT, "could not insert '" + target.name + "': Unknown symbol in module"
-                + (missing.length() == 0 ? "" : ": missing requirement " + missing) + " (" + detail + ")", e);
-    }
-
-    static String describe(Requirement r) {
-        String filter = r.getDirectives().get("filter");
-        return r.getNamespace() + (filter == null ? "" : "; " + filter);
-    }
-
-    // ---- remove ----------------------------------------------------------------------------
-
-    private void remove(String nameOrAlias, ModprobeOptions o, ModprobeConfig conf, PrintStream out, Consumer<String> warn) {
-        List<String> names = new ArrayList<>();
-        Map<String, Softdep> softdeps = new HashMap<>();
-        Optional<Module> direct = loaded(nameOrAlias);
-        if (direct.isPresent()) {
-            names.add(direct.get().name());
-        } else {
-            Lookup lookup;
-            try {
-                lookup = lookup(nameOrAlias, o, conf);
-            } catch (ModuleException e) {
-                if (e.errno() == Errno.ENOENT && o.firstTime) {
-                    throw new ModuleException(Errno.ENOENT, "Module " + nameOrAlias + " is not in kernel.", e);
-                }
-                throw e;
-            }
-            for (IndexEntry e : lookup.entries) {
-                names.add(e.name);
-            }
-        }
-        for (IndexEntry e : safeEntries()) {
-            softdeps.put(Fnmatch.normalizeName(e.name), e.softdep);
-        }
-        for (String name : names) {
-            Optional<Module> m = loaded(name);
-            if (m.isEmpty()) {
-                if (o.firstTime) {
-                    throw new ModuleException(Errno.ENOENT, "Module " + name + " is not in kernel.");
-                }
-                continue;
-            }
-            Module mod = m.get();
-            Softdep sd = softdeps.getOrDefault(Fnmatch.normalizeName(mod.name()), softdep(mod));
-            List<String> post = new ArrayList<>(sd.post);
-            Collections.reverse(post);
-            for (String p : post) {
-                removeUnused(p, o, out, warn, new HashSet<>());
-            }
-            List<String> uses = mod.uses();
-            if (o.dryRun) {
-                if (out != null) {
-                    out.println("rmmod " + mod.name());
-                }
-            } else {
-                env.container().unload(mod.name(), UnloadOptions.defaults().withWaitMillis(o.waitMillis));
-            }
-            Set<String> seen = new HashSet<>();
-            for (String dep : uses) {
-                removeUnused(dep, o, out, warn, seen);
-            }
-            List<String> pre = new ArrayList<>(sd.pre);
-            Collections.reverse(pre);
-            for (String p : pre) {
-                removeUnused(p, o, out, warn, seen);
-            }
-        }
-    }
-
-    private List<IndexEntry> safeEntries() {
-        try {
-            return index().entries;
-        } catch (ModuleException e) {
-            return List.of();
-        }
-    }
-
-    private static Softdep softdep(Module m) {
-        List<String> values = m.info().get("softdep");
-        return values == null || values.isEmpty() ? Softdep.NONE : Softdep.parse(values.get(0));
-    }
-
-    /** kmod rmmod_do_deps_list: a dependency whose refcount dropped to 0 goes too; errors are not fatal. */
-    private void removeUnused(String name, ModprobeOptions o, PrintStream out, Consumer<String> warn, Set<String> seen) {
-        if (!seen.add(Fnmatch.normalizeName(name))) {
-            return;
-        }
-        Optional<Module> m = loaded(name);
-        if (m.isEmpty()) {
-            return;
-        }
-        Module mod = m.get();
-        if (mod.state() != ModuleState.LIVE || mod.isPermanent() || mod.refcount() != 0 || !mod.holders().isEmpty()) {
-            return;
-        }
-        List<String> uses = mod.uses();
-        if (o.dryRun) {
-            if (out != null) {
-                out.println("rmmod " + mod.name());
-            }
-        } else {
-            try {
-                env.container().unload(mod.name(), UnloadOptions.defaults());
-            } catch (ModuleException e) {
-                warn.accept("could not remove dependency " + mod.name() + ": " + e.getMessage());
-                return;
-            }
-        }
-        for (String dep : uses) {
-            removeUnused(dep, o, out, warn, seen);
-        }
+        return new DependencyPlanner(env).plan(index(), target, ignoreLoaded);
     }
 }
