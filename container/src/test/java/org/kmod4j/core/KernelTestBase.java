@@ -5,9 +5,14 @@ import static org.junit.Assert.fail;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 import org.junit.After;
 import org.junit.Before;
@@ -56,6 +61,63 @@ abstract class KernelTestBase {
             rows.add(m.name() + " " + m.state() + " " + m.refcount() + " " + m.holders() + " " + m.parameters());
         }
         return rows + " bundles=" + host.installedNames() + " taints=" + kernel.taints();
+    }
+
+    /** Runs {@code op} on a daemon thread of its own (never the common pool, which a hung op would starve). */
+    static <T> CompletableFuture<T> async(String name, Callable<T> op) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(op.call());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    /** The result of {@code f}, failing the test (not hanging it) after {@code seconds}. */
+    static <T> T within(long seconds, CompletableFuture<T> f, String what) throws Exception {
+        try {
+            return f.get(seconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError(what + ": no result after " + seconds + " s (hang)");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception) {
+                throw (Exception) e.getCause();
+            }
+            throw new AssertionError(what + " threw " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** The errno {@code f} failed with, within {@code seconds}; fails the test if it succeeded or hung. */
+    static Errno errnoWithin(long seconds, CompletableFuture<?> f, String what) throws Exception {
+        try {
+            within(seconds, f, what);
+        } catch (ModuleException e) {
+            return e.errno();
+        }
+        throw new AssertionError(what + " succeeded");
+    }
+
+    /** Waits until {@code condition} holds, failing after {@code seconds}. */
+    static void awaitTrue(long seconds, String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not within " + seconds + " s: " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000); // polls observable state
+        }
+    }
+
+    /** Whether {@code t} is parked or blocked (waiting on something) or already done. */
+    static boolean waitingOrDone(Thread t) {
+        Thread.State s = t.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED
+                || s == Thread.State.TERMINATED;
     }
 
     static ModuleException expect(Errno errno, Runnable op) {

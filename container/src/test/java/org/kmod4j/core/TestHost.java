@@ -29,10 +29,18 @@ final class TestHost implements BundleHost {
     final List<String> events = new CopyOnWriteArrayList<>();
     /** Runs inside install, before the bundle exists: lets a test hold a load UNFORMED. */
     volatile Runnable onInstall = () -> { };
+    /** Runs at the start of resolve, the bundle installed: holds a load UNFORMED with its bundle known. */
+    volatile Runnable onResolve = () -> { };
+    /**
+     * Called with "install NAME", "resolve NAME", "start NAME", "stop NAME", "loadClass NAME",
+     * "uninstall NAME" before each host operation; a test throws from it to inject a fault.
+     */
+    volatile java.util.function.Consumer<String> faults = point -> { };
 
     @Override
     public Hosted install(ModuleManifest manifest) {
         onInstall.run();
+        faults.accept("install " + manifest.name());
         Attributes attrs;
         try (JarFile jar = new JarFile(manifest.source().toFile())) {
             attrs = jar.getManifest().getMainAttributes();
@@ -88,6 +96,8 @@ final class TestHost implements BundleHost {
 
         @Override
         public void resolve() {
+            onResolve.run();
+            faults.accept("resolve " + name);
             String why = attrs.getValue("X-Test-Unresolved");
             if (why != null) {
                 throw new ModuleException(Errno.ENOENT, "test host: unresolved " + why);
@@ -102,6 +112,7 @@ final class TestHost implements BundleHost {
 
         @Override
         public Class<?> loadClass(String className) throws ClassNotFoundException {
+            faults.accept("loadClass " + name);
             return loader.loadClass(className);
         }
 
@@ -125,6 +136,7 @@ final class TestHost implements BundleHost {
 
         @Override
         public void start() {
+            faults.accept("start " + name);
             if ("fail".equals(attrs.getValue("X-Test-Activator"))) {
                 throw new IllegalStateException("Bundle-Activator failed: test activator");
             }
@@ -134,6 +146,7 @@ final class TestHost implements BundleHost {
 
         @Override
         public void stop() {
+            faults.accept("stop " + name);
             if (state == Bundle.ACTIVE) {
                 state = Bundle.RESOLVED;
                 events.add("stop " + name);
@@ -142,6 +155,7 @@ final class TestHost implements BundleHost {
 
         @Override
         public void uninstall() {
+            faults.accept("uninstall " + name);
             state = Bundle.UNINSTALLED;
             loader = null;
             installed.remove(id);
