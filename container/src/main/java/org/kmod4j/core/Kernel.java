@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
@@ -26,6 +25,43 @@ import org.osgi.framework.Bundle;
  * The container: the registry with its lock-free lookups, and the entry points of the load and
  * unload paths ({@link ModuleLoader}, {@link ModuleUnloader}). Depends on the JDK and the OSGi
  * core API only; the framework is reached through a {@link BundleHost}.
+ *
+ * <pre>
+ * Locking rules (the whole core; read before changing any of it).
+ *
+ * What is held when module code runs: nothing. Module code is a Bundle-Activator, a
+ * Module-Init's init and exit, a notifier, an SRCU callback, a guarded service; the container
+ * holds no lock of its own (module mutex, merge entry, wait-graph monitor) while it runs any of
+ * them, nor while it waits for a grace period, a barrier, a merged load or a provider. So module
+ * code may call back into the container (load, unload, requestModule, synchronize) from
+ * anywhere, on any thread.
+ *
+ * Module mutex (ModuleRegistry; Linux module_mutex). Held only for state transitions: reserve a
+ * name (UNFORMED), index an installed bundle, link to providers + COMING, the unload's checks +
+ * GOING, removal from the registry. Never across module code, a host call or a wait (its one
+ * condition wait, for installs to be indexed, releases it). There is no load/unload exclusion
+ * beyond it: a load and an unload meet only in these transitions, where the refcount and the
+ * use links decide (a module with holders or references is not removed; a GOING provider is
+ * not linked), as Linux decides them under module_mutex.
+ *
+ * Lock-free: lookups (one volatile read of the registry snapshot), state, references
+ * (ModuleRefcount), SRCU readers. Leaf monitors, held for a few field updates and never
+ * around a call out: the notifier chain's registration, a module context's lists, the wait
+ * graph. Nothing takes a lock while holding a leaf.
+ *
+ * Waits and self-waits. Every wait of the load path is on a load in flight: a merged load
+ * (same file, same content), a same-name load, a provider still UNFORMED or COMING (bounded by
+ * providerWaitMillis, then EBUSY). Each registers in the WaitGraph first; a wait that would
+ * close a cycle (an init loading its own jar, two inits loading each other) fails with EDEADLK.
+ * A bounded init runs on its own thread, which acts for its load in those checks. An unload
+ * waits for grace periods and barriers with nothing held; one called from inside a read section
+ * of the module's own domains would wait for itself and fails with EDEADLK before GOING.
+ *
+ * Faults. Every Throwable between UNFORMED and LIVE unwinds through one teardown
+ * (ModuleTeardown), so no module is left UNFORMED, COMING or GOING after its operation
+ * returned, and same-name waiters are always woken. A context released after GOING (or after
+ * an abandoned init) refuses everything.
+ * </pre>
  */
 public final class Kernel implements ModuleContainer {
     final BundleHost host;
@@ -34,15 +70,16 @@ public final class Kernel implements ModuleContainer {
     final ModuleRegistry registry = new ModuleRegistry();
     final NotifierChain notifiers;
     final TaintFlags taints = new TaintFlags();
+    /** Who waits for which load or request: refuses self-waits with EDEADLK. */
+    final WaitGraph waits = new WaitGraph();
     /** Loads of one file (inode): Linux idempotent_init_module. */
-    final LoadMerger<KernelModule> fileMerger = new LoadMerger<>();
+    final LoadMerger<KernelModule> fileMerger = new LoadMerger<>(waits);
     /** Loads of one content (digest), from different files. */
-    final LoadMerger<KernelModule> merger = new LoadMerger<>();
-    private final LoadMerger<List<Module>> requests = new LoadMerger<>();
+    final LoadMerger<KernelModule> merger = new LoadMerger<>(waits);
+    private final LoadMerger<List<Module>> requests = new LoadMerger<>(waits);
     private volatile ModuleRequester requester;
-    /** Loads share, unloads exclude (seed 002: modprobe LOCK_SH, rmmod LOCK_EX); fair, so a
-     *  waiting unload holds back new loads instead of starving. */
-    final ReentrantReadWriteLock exclusion = new ReentrantReadWriteLock(true);
+    /** Linux waits 30 s for the init of a module a loading module needs. */
+    private volatile long providerWaitMillis = 30_000;
     private final KernelLog log;
     private final ModuleLoader loader;
     private volatile LeakDetector leaks;
@@ -82,14 +119,21 @@ public final class Kernel implements ModuleContainer {
     @Override
     public List<Module> requestModule(String nameOrAlias) {
         Objects.requireNonNull(nameOrAlias, "nameOrAlias");
-        return requests.load(nameOrAlias, () -> {
-            ModuleRequester r = requester;
-            if (r != null) {
-                return List.copyOf(r.request(nameOrAlias));
-            }
-            return List.of(find(nameOrAlias).orElseThrow(() -> new ModuleException(Errno.ENOENT,
-                    "Module " + nameOrAlias + " not found (no modprobe service is registered)")));
-        });
+        WaitGraph.Node request = new WaitGraph.Node();
+        waits.enter(request);
+        try {
+            return requests.load(nameOrAlias, request, () -> {
+                ModuleRequester r = requester;
+                if (r != null) {
+                    return List.copyOf(r.request(nameOrAlias));
+                }
+                return List.of(find(nameOrAlias).orElseThrow(() -> new ModuleException(Errno.ENOENT,
+                        "Module " + nameOrAlias + " not found (no modprobe service is registered)")));
+            }, () -> new ModuleException(Errno.EDEADLK, "request_module: " + nameOrAlias
+                    + ": a request of this name is waiting for this caller"));
+        } finally {
+            waits.leave(request);
+        }
     }
 
     /** The modprobe behind {@link #requestModule}; null for none. The adapter tracks the service. */
@@ -191,6 +235,15 @@ public final class Kernel implements ModuleContainer {
 
     long initTimeoutMillis() {
         return initTimeoutMillis;
+    }
+
+    /** How long a load waits for a module it uses that is still UNFORMED or COMING (30 s, as Linux). */
+    void providerWaitMillis(long millis) {
+        this.providerWaitMillis = millis;
+    }
+
+    long providerWaitMillis() {
+        return providerWaitMillis;
     }
 
     void freed(KernelModule mod, ClassLoader loader) {

@@ -8,9 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.Module;
@@ -37,13 +34,11 @@ public final class KernelModule implements Module {
     private final ModuleManifest manifest;
     private final Map<String, String> parameters;
     private final boolean permanent;
-    private final Thread loader = Thread.currentThread();
+    /** The load in progress; null once it finished (LIVE or failed). */
+    private volatile LoadInfo loading;
 
     private volatile ModuleState state = ModuleState.UNFORMED;
     private final ModuleRefcount refcount = new ModuleRefcount();
-    private final CountDownLatch formed = new CountDownLatch(1);
-    /** Same-name loads waiting for this one to finish loading. */
-    private final AtomicInteger waiters = new AtomicInteger();
     private final Set<Taint> taints = Collections.synchronizedSet(EnumSet.noneOf(Taint.class));
 
     private volatile BundleHost.Hosted hosted;
@@ -60,11 +55,12 @@ public final class KernelModule implements Module {
     private volatile KernelModuleContext context;
     private final Map<String, SrcuStruct> domains = new ConcurrentHashMap<>();
 
-    KernelModule(Kernel kernel, ModuleManifest manifest, Map<String, String> parameters, boolean permanent) {
+    KernelModule(Kernel kernel, LoadInfo load) {
         this.kernel = kernel;
-        this.manifest = manifest;
-        this.parameters = parameters;
-        this.permanent = permanent;
+        this.manifest = load.manifest;
+        this.parameters = load.params;
+        this.permanent = load.permanent;
+        this.loading = load;
     }
 
     // ---- identity and metadata
@@ -93,8 +89,9 @@ public final class KernelModule implements Module {
         return manifest;
     }
 
-    Thread loaderThread() {
-        return loader;
+    /** The load in progress, or null once it finished. */
+    LoadInfo loading() {
+        return loading;
     }
 
     @Override
@@ -204,29 +201,19 @@ public final class KernelModule implements Module {
         this.state = s;
     }
 
-    /** Load finished (LIVE or failed): wakes same-name loaders waiting on this one. */
+    /** Load finished (LIVE or failed): drops the load's working state, wakes loads waiting on it. */
     void finishLoading() {
-        formed.countDown();
-    }
-
-    /** Waits until the load of this module finished: Linux {@code finished_loading}. */
-    void awaitLoaded() throws InterruptedException {
-        waiters.incrementAndGet();
-        try {
-            formed.await();
-        } finally {
-            waiters.decrementAndGet();
+        LoadInfo l = loading;
+        loading = null;
+        if (l != null) {
+            l.finish();
         }
     }
 
-    /** Waits at most {@code millis} for the load to finish; false on timeout. */
-    boolean awaitLoaded(long millis) throws InterruptedException {
-        return formed.await(millis, TimeUnit.MILLISECONDS);
-    }
-
-    /** Same-name loads waiting now (tests use it to prove a burst overlapped). */
+    /** Loads waiting now for this one's load to finish (tests use it to prove a burst overlapped). */
     int waiters() {
-        return waiters.get();
+        LoadInfo l = loading;
+        return l == null ? 0 : l.waiters();
     }
 
     // ---- references
@@ -357,6 +344,11 @@ public final class KernelModule implements Module {
     @Override
     public Map<String, SrcuDomain> domains() {
         return Collections.unmodifiableMap(new TreeMap<>(domains));
+    }
+
+    /** Whether the calling thread is inside a read section of one of this module's domains. */
+    boolean readerOnThisThread() {
+        return false; // PENDING: SrcuStruct's per-thread reader check (branch i12-srcu)
     }
 
     @Override

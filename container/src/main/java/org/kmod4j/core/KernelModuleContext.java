@@ -6,25 +6,33 @@ import java.util.Map;
 
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.Module;
+import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.ModuleContext;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleNotifier;
 import org.kmod4j.api.ModuleRef;
-import org.kmod4j.api.ModuleContainer;
-import org.kmod4j.api.ModuleContext;
 import org.kmod4j.api.SrcuDomain;
 import org.osgi.framework.BundleContext;
 
-/** The {@link ModuleContext} handed to a module's init and exit. */
+/**
+ * The {@link ModuleContext} handed to a module's init and exit. Valid from COMING until it is
+ * released (the module goes, or its init was abandoned after a timeout); after that it refuses
+ * everything that would act (ENODEV), so an abandoned init thread can neither register a
+ * notifier that keeps firing nor take a reference that pins another module.
+ */
 final class KernelModuleContext implements ModuleContext {
     private final Kernel kernel;
     private final KernelModule module;
+    private final ModuleContainer container;
     /** References taken through this context and not yet closed; guarded by this. */
     private final List<ModuleRef> references = new ArrayList<>();
     private final List<ModuleNotifier> notifiers = new ArrayList<>();
+    private boolean released; // guarded by this
 
     KernelModuleContext(Kernel kernel, KernelModule module) {
         this.kernel = kernel;
         this.module = module;
+        this.container = new ContextContainer(kernel, this);
     }
 
     @Override
@@ -34,12 +42,14 @@ final class KernelModuleContext implements ModuleContext {
 
     @Override
     public BundleContext bundleContext() {
+        checkValid();
         return module.bundle().getBundleContext();
     }
 
+    /** The container, refusing every call once this context is released. */
     @Override
     public ModuleContainer container() {
-        return kernel;
+        return container;
     }
 
     @Override
@@ -54,16 +64,19 @@ final class KernelModuleContext implements ModuleContext {
 
     @Override
     public SrcuDomain domain() {
+        checkValid();
         return module.domain();
     }
 
     @Override
     public SrcuDomain domain(String name) {
+        checkValid();
         return module.domain(name);
     }
 
     @Override
     public ModuleRef reference(String moduleName) {
+        checkValid();
         Module target = kernel.find(moduleName).orElseThrow(
                 () -> new ModuleException(Errno.ENOENT, "Module " + moduleName + " is not currently loaded"));
         ModuleRef ref = target.get();
@@ -82,22 +95,33 @@ final class KernelModuleContext implements ModuleContext {
             }
         };
         synchronized (this) {
-            references.add(tracked);
+            if (!released) {
+                references.add(tracked);
+                return tracked;
+            }
         }
-        return tracked;
+        ref.close(); // released while we took it
+        throw gone();
     }
 
     @Override
-    public synchronized void registerNotifier(ModuleNotifier notifier, int priority) {
-        kernel.notifiers().register(notifier, priority);
-        notifiers.add(notifier);
+    public void registerNotifier(ModuleNotifier notifier, int priority) {
+        synchronized (this) {
+            if (released) {
+                throw gone();
+            }
+            notifiers.add(notifier);
+            // under this monitor, so release() cannot miss it; the chain's own lock is a leaf
+            kernel.notifiers().register(notifier, priority);
+        }
     }
 
-    /** At GOING, after the notifiers: drops what the module left behind. */
+    /** At GOING, after the notifiers (or when an init is abandoned): drops what the module left behind. */
     void release() {
         List<ModuleRef> left;
         List<ModuleNotifier> registered;
         synchronized (this) {
+            released = true;
             left = new ArrayList<>(references);
             registered = new ArrayList<>(notifiers);
             notifiers.clear();
@@ -109,6 +133,20 @@ final class KernelModuleContext implements ModuleContext {
             kernel.warn(module.name() + ": left a reference on " + r.module().name() + " held; put for it");
             r.close();
         }
+    }
+
+    synchronized boolean isReleased() {
+        return released;
+    }
+
+    void checkValid() {
+        if (isReleased()) {
+            throw gone();
+        }
+    }
+
+    private ModuleException gone() {
+        return new ModuleException(Errno.ENODEV, "Module " + module.name() + " is gone: its context was released");
     }
 
     @Override

@@ -5,13 +5,16 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.Lock;
+import java.util.function.Supplier;
 
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
@@ -22,15 +25,17 @@ import org.kmod4j.api.Taint;
 
 /**
  * The load path: Linux {@code finit_module} → {@code load_module} → {@code do_init_module}.
- * Manifest and parameters are checked before anything is installed; the name is reserved
- * (UNFORMED) under the module mutex with the patient duplicate check; install, resolve and the
- * use links follow; then COMING (domains, notifiers, init) and LIVE. Every failure unwinds to
- * exactly the state before the call.
+ * A {@link LoadInfo} carries the load's working state down the path. Manifest and parameters
+ * are checked before anything is installed; the name is reserved (UNFORMED) with the patient
+ * duplicate check; install (indexed at once), resolve and the use links follow; then COMING
+ * (domains, notifiers, init) and LIVE. The module mutex is taken only for the transitions
+ * (reserve, index, link + COMING); nothing is held while notifiers or the init run (see
+ * {@link Kernel}). Every failure, whatever it throws, unwinds to exactly the state before the
+ * call: before COMING through {@link ModuleTeardown#unformed}, after it through
+ * {@link ModuleTeardown#failedInit} or {@link ModuleTeardown#vetoed}.
  */
 final class ModuleLoader {
     private final Kernel kernel;
-    /** Linux waits 30 s for the init of a module a loading module needs. */
-    static final long PROVIDER_WAIT_MILLIS = 30_000;
 
     ModuleLoader(Kernel kernel) {
         this.kernel = kernel;
@@ -44,16 +49,28 @@ final class ModuleLoader {
      */
     KernelModule load(Path jar, LoadOptions options) {
         Objects.requireNonNull(jar, "jar");
-        String identity = fileIdentity(jar, options);
-        if (identity == null) {
-            return readAndLoad(jar, options); // reading reports the proper error
+        LoadInfo info = new LoadInfo(jar, options);
+        kernel.waits.enter(info);
+        try {
+            String identity = fileIdentity(jar, options);
+            if (identity == null) {
+                return readAndLoad(info); // reading reports the proper error
+            }
+            return kernel.fileMerger.load(identity, info, () -> readAndLoad(info),
+                    () -> deadlock(info, "a load of this file is waiting for this caller"));
+        } finally {
+            kernel.waits.leave(info);
         }
-        return kernel.fileMerger.load(identity, () -> readAndLoad(jar, options));
     }
 
-    private KernelModule readAndLoad(Path jar, LoadOptions options) {
-        try (ModuleManifest manifest = ModuleManifest.read(jar)) {
-            return load(manifest, options);
+    private KernelModule readAndLoad(LoadInfo info) {
+        try (ModuleManifest manifest = ModuleManifest.read(info.jar)) {
+            info.manifest = manifest;
+            info.params = ModuleParameters.resolve(manifest, info.options.parameters());
+            info.permanent = info.options.permanent() || manifest.permanent();
+            String key = manifest.digest() + '|' + info.permanent + '|' + info.options.parameters();
+            return kernel.merger.load(key, info, () -> loadVerified(info),
+                    () -> deadlock(info, "a load of the same content is waiting for this caller"));
         }
     }
 
@@ -69,20 +86,15 @@ final class ModuleLoader {
         }
     }
 
-    private KernelModule load(ModuleManifest manifest, LoadOptions options) {
-        Map<String, String> params = ModuleParameters.resolve(manifest, options.parameters());
-        boolean permanent = options.permanent() || manifest.permanent();
-        String key = manifest.digest() + '|' + permanent + '|' + options.parameters();
-        return kernel.merger.load(key, () -> {
-            ModuleSignature.Verdict verdict = checkSignature(manifest);
-            KernelModule mod = loadShared(manifest, params, permanent, verdict);
-            if (!verdict.trusted && kernel.signatures.checks()) {
-                mod.taint(Taint.UNSIGNED_MODULE);
-                kernel.taint(Taint.UNSIGNED_MODULE, mod.name() + ": module verification failed: signature and/or required key missing ("
-                        + verdict.reason + ") - tainting kernel");
-            }
-            return mod;
-        });
+    private KernelModule loadVerified(LoadInfo info) {
+        info.verdict = checkSignature(info.manifest);
+        KernelModule mod = loadModule(info);
+        if (!info.verdict.trusted && kernel.signatures.checks()) {
+            mod.taint(Taint.UNSIGNED_MODULE);
+            kernel.taint(Taint.UNSIGNED_MODULE, mod.name() + ": module verification failed: signature and/or required key missing ("
+                    + info.verdict.reason + ") - tainting kernel");
+        }
+        return mod;
     }
 
     private ModuleSignature.Verdict checkSignature(ModuleManifest manifest) {
@@ -96,81 +108,78 @@ final class ModuleLoader {
         return v;
     }
 
-    private KernelModule loadShared(ModuleManifest manifest, Map<String, String> params, boolean permanent,
-            ModuleSignature.Verdict verdict) {
-        Lock shared = kernel.exclusion.readLock();
+    private KernelModule loadModule(LoadInfo info) {
+        KernelModule mod = new KernelModule(kernel, info);
+        info.mod = mod;
+        mod.signer(info.verdict.signer);
+        addUnformed(info);
         try {
-            shared.lockInterruptibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModuleException(Errno.EINTR, KmodWording.insertError(manifest.filename(), Errno.EINTR));
-        }
-        try {
-            return loadModule(manifest, params, permanent, verdict.signer);
-        } finally {
-            shared.unlock();
-        }
-    }
-
-    private KernelModule loadModule(ModuleManifest manifest, Map<String, String> params, boolean permanent, String signer) {
-        KernelModule mod = new KernelModule(kernel, manifest, params, permanent);
-        mod.signer(signer);
-        addUnformed(mod);
-        try {
-            form(mod);
-        } catch (RuntimeException | Error e) {
-            ModuleTeardown.free(kernel, mod);
-            throw e;
+            form(info);
+        } catch (Throwable t) {
+            ModuleTeardown.unformed(kernel, mod);
+            throw failure(mod, t);
         }
         try {
             kernel.notifiers.coming(mod);
-        } catch (ModuleException veto) {
+        } catch (Throwable t) {
             // Linux: no second GOING broadcast after a veto; the chain already rolled back
+            ModuleException veto = failure(mod, t);
             mod.state(ModuleState.GOING);
-            ModuleTeardown.drainAndFree(kernel, mod, false, false);
+            ModuleTeardown.vetoed(kernel, mod);
             throw new ModuleException(veto.errno(), insertError(mod, veto.errno()) + " (vetoed: " + veto.getMessage() + ")",
                     DetachedThrowable.of(veto));
         }
         try {
-            init(mod);
-        } catch (ModuleException e) {
-            initFailed(mod, e);
+            init(info);
+        } catch (Throwable t) {
+            ModuleException e = failure(mod, t);
+            kernel.log().error(mod.name() + ": init failed: " + e.errno() + " " + e.getMessage());
+            mod.state(ModuleState.GOING);
+            ModuleTeardown.failedInit(kernel, mod);
             throw e;
         }
-        mod.state(ModuleState.LIVE);
-        kernel.notifiers.live(mod);
-        mod.refcounter().putInit();
-        kernel.log().info(mod.name() + ": loaded" + (mod.parameters().isEmpty() ? "" : " " + mod.parameters())
-                + (permanent ? " (permanent)" : ""));
-        mod.finishLoading();
+        try {
+            mod.state(ModuleState.LIVE);
+            kernel.notifiers.live(mod);
+            mod.refcounter().putInit();
+            kernel.log().info(mod.name() + ": loaded" + (mod.parameters().isEmpty() ? "" : " " + mod.parameters())
+                    + (info.permanent ? " (permanent)" : ""));
+        } finally {
+            mod.finishLoading();
+        }
         return mod;
     }
 
+    /** What a load fails with: a ModuleException as is, anything else as EIO with a detached copy. */
+    private static ModuleException failure(KernelModule mod, Throwable t) {
+        if (t instanceof ModuleException) {
+            return (ModuleException) t;
+        }
+        return new ModuleException(Errno.EIO, insertError(mod, Errno.EIO) + " (" + t + ")", DetachedThrowable.of(t));
+    }
+
     /** Linux {@code add_unformed_module} with {@code module_patient_check_exists}. */
-    private void addUnformed(KernelModule mod) {
-        KernelModule old;
-        lockMutex(mod);
-        try {
-            old = kernel.registry.snapshot().entry(mod.name());
-            if (old == null) {
-                kernel.registry.publish(kernel.registry.snapshot().with(mod));
-                return;
-            }
-            ModuleState s = old.state();
-            if (s != ModuleState.UNFORMED && s != ModuleState.COMING) {
-                throw duplicate(mod, old);
-            }
-            if (old.loaderThread() == Thread.currentThread()) {
-                throw new ModuleException(Errno.EDEADLK, insertError(mod, Errno.EDEADLK) + " (" + mod.name() + " loads itself from its own init)");
-            }
-        } finally {
-            kernel.registry.mutex.unlock();
+    private void addUnformed(LoadInfo info) {
+        KernelModule mod = info.mod;
+        KernelModule old = kernel.registry.reserve(mod, eintr(mod));
+        if (old == null) {
+            return;
+        }
+        LoadInfo loading = old.loading();
+        ModuleState s = old.state();
+        if (loading == null || (s != ModuleState.UNFORMED && s != ModuleState.COMING)) {
+            throw duplicate(mod, old);
+        }
+        if (!kernel.waits.beginWait(loading)) {
+            throw deadlock(info, mod.name() + " loads itself from its own init");
         }
         try {
-            old.awaitLoaded();
+            loading.awaitFinished(-1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ModuleException(Errno.EINTR, insertError(mod, Errno.EINTR));
+            throw eintr(mod).get();
+        } finally {
+            kernel.waits.endWait();
         }
         // never retry: "Do not try to load it again right now"
         KernelModule now = kernel.registry.snapshot().entry(mod.name());
@@ -185,27 +194,95 @@ final class ModuleLoader {
         return new ModuleException(Errno.EBUSY, insertError(mod, Errno.EBUSY) + " (module " + mod.name() + " " + why + ")");
     }
 
-    /** Install, resolve, use links, then COMING with the module's domains. */
-    private void form(KernelModule mod) {
-        BundleHost.Hosted hosted = kernel.host.install(mod.manifest());
-        mod.hosted(hosted);
+    /** Install (indexed at once under the mutex), resolve, then the use links and COMING. */
+    private void form(LoadInfo info) {
+        KernelModule mod = info.mod;
+        kernel.registry.installing(mod, eintr(mod));
+        BundleHost.Hosted hosted = null;
+        try {
+            hosted = kernel.host.install(mod.manifest());
+        } finally {
+            kernel.registry.installed(mod, hosted);
+        }
         hosted.resolve();
         mod.classLoader(hosted.classLoader());
         mod.packages(hosted.packages());
-        awaitComingProviders(mod, hosted);
-        lockMutex(mod);
-        try {
+        info.providers = Set.copyOf(hosted.providers());
+        new ProviderLinks(info).linkAndCome();
+    }
+
+    /**
+     * Linux {@code resolve_symbol_wait} + {@code ref_module}: every module this one is wired to
+     * gets a use link holding a reference. A provider still loading (UNFORMED or COMING) is
+     * waited for, outside the mutex, up to {@link Kernel#providerWaitMillis} in all, then EBUSY;
+     * one that failed while we waited gives ENOENT. A provider bundle not in the registry while
+     * some module's install is still being indexed is waited for the same way.
+     */
+    private final class ProviderLinks {
+        private final LoadInfo info;
+        private final KernelModule mod;
+        private final long deadline;
+        /** Providers waited for, by bundle id: if one is gone afterwards, it failed. */
+        private final Map<Long, KernelModule> awaited = new HashMap<>();
+        /**
+         * Installs are waited for once: a provider was installed before this module resolved,
+         * so it is among the installs in flight at the first look, or already indexed.
+         */
+        private boolean installsAwaited;
+
+        ProviderLinks(LoadInfo info) {
+            this.info = info;
+            this.mod = info.mod;
+            this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(kernel.providerWaitMillis());
+        }
+
+        void linkAndCome() {
+            for (;;) {
+                KernelModule loading = kernel.registry.locked(this::linkOrFindLoading, eintr(mod));
+                if (loading == null) {
+                    return;
+                }
+                await(loading);
+            }
+        }
+
+        /** Under the mutex: links every provider and turns COMING, or returns one still loading. */
+        private KernelModule linkOrFindLoading() {
             RegistrySnapshot snap = kernel.registry.snapshot();
-            for (long id : hosted.providers()) {
+            boolean unknown = false;
+            for (long id : info.providers) {
+                KernelModule target = snap.byBundleId(id);
+                if (target == mod) {
+                    continue;
+                }
+                if (target == null) {
+                    KernelModule gone = awaited.get(id);
+                    if (gone != null) {
+                        throw new ModuleException(Errno.ENOENT, insertError(mod, Errno.ENOENT) + " (module " + gone.name()
+                                + " it uses failed to load)");
+                    }
+                    unknown = true;
+                    continue;
+                }
+                ModuleState s = target.state();
+                if (s == ModuleState.UNFORMED || s == ModuleState.COMING) {
+                    if (System.nanoTime() - deadline >= 0) {
+                        throw new ModuleException(Errno.EBUSY, insertError(mod, Errno.EBUSY) + " (module " + target.name()
+                                + " it uses is still " + s.initstate() + ")");
+                    }
+                    return target;
+                }
+            }
+            if (unknown && awaitInstalls()) {
+                return linkOrFindLoading();
+            }
+            for (long id : info.providers) {
                 KernelModule target = snap.byBundleId(id);
                 if (target == null || target == mod) {
                     continue;
                 }
-                // Linux ref_module → strong_try_module_get: each use link holds a reference
-                ModuleState targetState = target.state();
-                if (targetState == ModuleState.COMING || !target.tryGet()) {
-                    Errno errno = targetState == ModuleState.COMING ? Errno.EBUSY : Errno.ENOENT;
-                    throw new ModuleException(errno, insertError(mod, errno) + " (module " + target.name()
+                if (!target.tryGet()) { // GOING: Linux strong_try_module_get
+                    throw new ModuleException(Errno.ENOENT, insertError(mod, Errno.ENOENT) + " (module " + target.name()
                             + " it uses is " + target.state().initstate() + ")");
                 }
                 mod.addUse(target);
@@ -214,35 +291,58 @@ final class ModuleLoader {
             mod.context(new KernelModuleContext(kernel, mod));
             mod.state(ModuleState.COMING);
             kernel.registry.publish(snap.reindexed());
-        } finally {
-            kernel.registry.mutex.unlock();
+            return null;
         }
-    }
 
-    /**
-     * Linux {@code resolve_symbol_wait}: a module this one uses that is still in its init is
-     * waited for, up to {@link #PROVIDER_WAIT_MILLIS}, before the use link is made.
-     */
-    private void awaitComingProviders(KernelModule mod, BundleHost.Hosted hosted) {
-        RegistrySnapshot snap = kernel.registry.snapshot();
-        for (long id : hosted.providers()) {
-            KernelModule target = snap.byBundleId(id);
-            if (target == null || target == mod || target.state() != ModuleState.COMING) {
-                continue;
+        /** An unknown provider may be a module whose install is not indexed yet: wait for those. */
+        private boolean awaitInstalls() {
+            if (installsAwaited) {
+                return false;
+            }
+            installsAwaited = true;
+            Set<KernelModule> inFlight = kernel.registry.installsInFlight(mod);
+            if (inFlight.isEmpty()) {
+                return false;
             }
             try {
-                if (!target.awaitLoaded(PROVIDER_WAIT_MILLIS)) {
+                if (!kernel.registry.awaitInstalls(inFlight, deadline)) {
+                    throw new ModuleException(Errno.EBUSY, insertError(mod, Errno.EBUSY)
+                            + " (a module it may use is still being installed)");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw eintr(mod).get();
+            }
+            return true;
+        }
+
+        /** Waits, holding nothing, for a provider's load to finish or the deadline. */
+        private void await(KernelModule target) {
+            LoadInfo l = target.loading();
+            if (l == null) {
+                return;
+            }
+            awaited.put(target.bundle().getBundleId(), target);
+            if (!kernel.waits.beginWait(l)) {
+                throw deadlock(info, "module " + target.name() + " it uses is waiting for this load");
+            }
+            try {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0 || !l.awaitFinished(left)) {
                     kernel.log().warn(mod.name() + ": gave up waiting for init of module " + target.name());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ModuleException(Errno.EINTR, insertError(mod, Errno.EINTR));
+                throw eintr(mod).get();
+            } finally {
+                kernel.waits.endWait();
             }
         }
     }
 
     /** The bundle's activation, then its Module-Init. */
-    private void init(KernelModule mod) {
+    private void init(LoadInfo info) throws Throwable {
+        KernelModule mod = info.mod;
         BundleHost.Hosted hosted = mod.hosted();
         ModuleInit init = mod.manifest().initClass() == null ? null : instantiate(mod, hosted);
         long timeout = kernel.initTimeoutMillis();
@@ -250,9 +350,16 @@ final class ModuleLoader {
             runInit(mod, hosted, init);
             return;
         }
-        // a bounded init runs on its own thread, so the loader can give up on it
+        // a bounded init runs on its own thread, so the loader can give up on it; that thread
+        // acts for this load in the deadlock checks
+        List<WaitGraph.Node> actingFor = kernel.waits.actingFor();
         FutureTask<Void> task = new FutureTask<>(() -> {
-            runInit(mod, hosted, init);
+            kernel.waits.enterAll(actingFor);
+            try {
+                runInit(mod, hosted, init);
+            } finally {
+                kernel.waits.leaveAll(actingFor);
+            }
             return null;
         });
         Thread thread = new Thread(task, "kmod4j-init-" + mod.name());
@@ -269,7 +376,7 @@ final class ModuleLoader {
             Thread.currentThread().interrupt();
             throw new ModuleException(Errno.EINTR, insertError(mod, Errno.EINTR));
         } catch (ExecutionException e) {
-            throw (ModuleException) e.getCause(); // runInit throws only ModuleException
+            throw e.getCause();
         }
     }
 
@@ -314,20 +421,12 @@ final class ModuleLoader {
                 DetachedThrowable.of(t));
     }
 
-    /** Linux do_init_module's {@code fail:} path; the exit is not called. */
-    private void initFailed(KernelModule mod, ModuleException e) {
-        kernel.log().error(mod.name() + ": init failed: " + e.errno() + " " + e.getMessage());
-        mod.state(ModuleState.GOING);
-        ModuleTeardown.drainAndFree(kernel, mod, false, true);
+    private static ModuleException deadlock(LoadInfo info, String why) {
+        return new ModuleException(Errno.EDEADLK, KmodWording.insertError(info.filename(), Errno.EDEADLK) + " (" + why + ")");
     }
 
-    private void lockMutex(KernelModule mod) {
-        try {
-            kernel.registry.mutex.lockInterruptibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModuleException(Errno.EINTR, insertError(mod, Errno.EINTR));
-        }
+    private static Supplier<ModuleException> eintr(KernelModule mod) {
+        return () -> new ModuleException(Errno.EINTR, insertError(mod, Errno.EINTR));
     }
 
     static String insertError(KernelModule mod, Errno errno) {

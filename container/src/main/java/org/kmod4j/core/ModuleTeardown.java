@@ -6,86 +6,105 @@ import org.kmod4j.api.ModuleInit;
 import org.kmod4j.core.srcu.SrcuStruct;
 
 /**
- * What unload and a failed init share after GOING: grace period on the module's domains,
- * exit, GOING notifiers, the implicit barrier, domain cleanup, and free (stop, uninstall,
- * refresh, drop use links, leave the registry). Linux splits this between delete_module,
- * do_init_module's fail path and free_module.
+ * The ways a module goes, after its state is GOING: {@link #unload}, {@link #failedInit},
+ * {@link #vetoed}, and {@link #unformed} for a load that never reached COMING. Linux splits
+ * these between delete_module, do_init_module's fail path and free_module. Everything here runs
+ * with no container lock held (module code runs, grace periods and barriers wait); only the
+ * final removal from the registry takes the module mutex, briefly. Each step is isolated, so a
+ * throwing step never leaves the module half torn down.
  */
 final class ModuleTeardown {
 
     private ModuleTeardown() {
     }
 
-    /**
-     * @param callExit whether the Module-Init's exit runs (unload yes, failed init no)
-     * @param notifyGoing whether GOING goes to the notifiers (not after a COMING veto, whose
-     *     rollback already told the notifiers that were called)
-     */
-    static void drainAndFree(Kernel kernel, KernelModule mod, boolean callExit, boolean notifyGoing) {
-        // in-flight guarded calls finish; new ones already fail (state is GOING)
-        for (SrcuStruct d : mod.domainTable().values()) {
-            d.synchronizeUninterruptibly();
-        }
-        if (callExit) {
-            ModuleInit init = mod.moduleInit();
-            if (init != null) {
-                try {
-                    init.exit(mod.context());
-                } catch (Throwable t) {
-                    kernel.warn(mod.name() + ": exit threw " + t + "; unloading anyway");
-                }
-            }
-        }
-        try {
-            if (mod.hosted() != null) {
-                mod.hosted().stop();
-            }
-        } catch (Throwable t) {
-            kernel.warn(mod.name() + ": bundle stop failed: " + t + "; unloading anyway");
-        }
-        if (notifyGoing) {
-            kernel.notifiers.going(mod);
-        }
-        if (mod.context() != null) {
-            mod.context().release();
-        }
-        // the implicit srcu_barrier Linux leaves to the module: only where call() was used
-        for (SrcuStruct d : mod.domainTable().values()) {
-            if (d.hadCallbacks()) {
-                long pending = d.callbacksPending();
-                d.barrierUninterruptibly();
-                kernel.log().info(mod.name() + ": srcu barrier on domain " + d.name() + ": " + pending + " callback(s) drained");
-            }
-        }
-        for (SrcuStruct d : mod.domainTable().values()) {
-            d.cleanup();
-        }
+    /** rmmod: grace period, exit, stop, GOING notifiers, barrier, cleanup, free. */
+    static void unload(Kernel kernel, KernelModule mod) {
+        tearDown(kernel, mod, true, true);
+    }
+
+    /** Linux do_init_module's {@code fail:} path: as unload, without exit. */
+    static void failedInit(Kernel kernel, KernelModule mod) {
+        tearDown(kernel, mod, false, true);
+    }
+
+    /** A COMING veto: the chain already told the notifiers it called, so no GOING broadcast. */
+    static void vetoed(Kernel kernel, KernelModule mod) {
+        tearDown(kernel, mod, false, false);
+    }
+
+    /** A load that failed before COMING: no module code ran, nothing to drain. */
+    static void unformed(Kernel kernel, KernelModule mod) {
         free(kernel, mod);
     }
 
+    private static void tearDown(Kernel kernel, KernelModule mod, boolean callExit, boolean notifyGoing) {
+        try {
+            // in-flight guarded calls finish; new ones already fail (state is GOING)
+            for (SrcuStruct d : mod.domainTable().values()) {
+                step(kernel, mod, "grace period", d::synchronizeUninterruptibly);
+            }
+            if (callExit) {
+                ModuleInit init = mod.moduleInit();
+                if (init != null) {
+                    step(kernel, mod, "exit", () -> init.exit(mod.context()));
+                }
+            }
+            if (mod.hosted() != null) {
+                step(kernel, mod, "bundle stop", mod.hosted()::stop);
+            }
+            if (notifyGoing) {
+                step(kernel, mod, "GOING notifiers", () -> kernel.notifiers.going(mod));
+            }
+            if (mod.context() != null) {
+                step(kernel, mod, "context release", mod.context()::release);
+            }
+            // the implicit srcu_barrier Linux leaves to the module: only where call() was used
+            for (SrcuStruct d : mod.domainTable().values()) {
+                if (d.hadCallbacks()) {
+                    step(kernel, mod, "srcu barrier", () -> {
+                        long pending = d.callbacksPending();
+                        d.barrierUninterruptibly();
+                        kernel.log().info(mod.name() + ": srcu barrier on domain " + d.name() + ": " + pending + " callback(s) drained");
+                    });
+                }
+            }
+            for (SrcuStruct d : mod.domainTable().values()) {
+                step(kernel, mod, "srcu cleanup", d::cleanup);
+            }
+        } finally {
+            free(kernel, mod);
+        }
+    }
+
+    /** A step of the teardown: module or host code; what it throws is reported, and the teardown goes on. */
+    private interface Step {
+        void run() throws Throwable;
+    }
+
+    private static void step(Kernel kernel, KernelModule mod, String what, Step s) {
+        try {
+            s.run();
+        } catch (Throwable t) {
+            kernel.warn(mod.name() + ": " + what + " threw " + t + "; unloading anyway");
+        }
+    }
+
     /** Uninstall + refresh, drop the use links and leave the registry; wakes waiters. */
-    static void free(Kernel kernel, KernelModule mod) {
+    private static void free(Kernel kernel, KernelModule mod) {
         try {
             if (mod.hosted() != null) {
-                mod.hosted().uninstall();
+                step(kernel, mod, "uninstall", mod.hosted()::uninstall);
             }
-        } catch (Throwable t) {
-            kernel.warn(mod.name() + ": uninstall failed: " + t);
-        }
-        List<KernelModule> dropped;
-        kernel.registry.mutex.lock();
-        try {
-            dropped = mod.dropUses();
-            kernel.registry.publish(kernel.registry.snapshot().without(mod));
+            List<KernelModule> dropped = kernel.registry.remove(mod);
+            for (KernelModule target : dropped) {
+                target.put();
+            }
+            ClassLoader loader = mod.classLoader();
+            mod.release(); // the container keeps nothing of the module's classes
+            kernel.freed(mod, loader);
         } finally {
-            kernel.registry.mutex.unlock();
+            mod.finishLoading();
         }
-        for (KernelModule target : dropped) {
-            target.put();
-        }
-        ClassLoader loader = mod.classLoader();
-        mod.release(); // the container keeps nothing of the module's classes
-        mod.finishLoading();
-        kernel.freed(mod, loader);
     }
 }

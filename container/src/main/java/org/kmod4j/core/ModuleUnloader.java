@@ -3,7 +3,6 @@ package org.kmod4j.core;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Lock;
 
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.ModuleException;
@@ -14,8 +13,11 @@ import org.kmod4j.api.UnloadOptions;
 /**
  * The unload path: Linux {@code delete_module}, checks in its order (not found → ENOENT,
  * holders → EWOULDBLOCK even when forced, not LIVE → EBUSY, permanent → EBUSY even when forced,
- * references → EWOULDBLOCK unless forced), then GOING and {@link ModuleTeardown}. An unload
- * holds the exclusion lock exclusively: it waits for loads in flight and holds new ones back.
+ * references → EWOULDBLOCK unless forced), then GOING and {@link ModuleTeardown#unload}. The
+ * checks and GOING are one transition under the module mutex; the mutex is released before the
+ * grace periods, exit, notifiers and barrier (Linux drops module_mutex before
+ * {@code mod->exit()}), so module code running in them may load and unload. An unload from
+ * inside a read section of the module's own domains would wait for itself: EDEADLK at once.
  * {@code --wait} is modprobe's userspace retry of EWOULDBLOCK with backoff.
  */
 final class ModuleUnloader {
@@ -30,10 +32,6 @@ final class ModuleUnloader {
 
     void unload(String name, UnloadOptions options) {
         Objects.requireNonNull(name, "name");
-        if (kernel.exclusion.getReadHoldCount() > 0) {
-            throw new ModuleException(Errno.EDEADLK, KmodWording.removeError(name, Errno.EDEADLK)
-                    + " (called from inside a module load)");
-        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.waitMillis());
         long backoff = FIRST_BACKOFF_MILLIS;
         for (;;) {
@@ -57,22 +55,13 @@ final class ModuleUnloader {
     }
 
     private void unloadOnce(String name, boolean force) {
-        Lock exclusive = kernel.exclusion.writeLock();
-        interruptibly(exclusive, name);
-        try {
-            KernelModule mod;
-            interruptibly(kernel.registry.mutex, name);
-            try {
-                mod = checkRemovable(name, force);
-                mod.state(ModuleState.GOING);
-            } finally {
-                kernel.registry.mutex.unlock();
-            }
-            ModuleTeardown.drainAndFree(kernel, mod, true, true);
-            kernel.log().info(name + ": unloaded" + (force ? " (forced)" : ""));
-        } finally {
-            exclusive.unlock();
-        }
+        KernelModule mod = kernel.registry.locked(() -> {
+            KernelModule m = checkRemovable(name, force);
+            m.state(ModuleState.GOING);
+            return m;
+        }, () -> new ModuleException(Errno.EINTR, KmodWording.removeError(name, Errno.EINTR)));
+        ModuleTeardown.unload(kernel, mod);
+        kernel.log().info(name + ": unloaded" + (force ? " (forced)" : ""));
     }
 
     /** Under the module mutex; on success the base reference is released. */
@@ -89,6 +78,10 @@ final class ModuleUnloader {
             throw new ModuleException(Errno.EBUSY, KmodWording.removeError(name, Errno.EBUSY)
                     + " (module is " + mod.state().initstate() + ")");
         }
+        if (mod.readerOnThisThread()) {
+            throw new ModuleException(Errno.EDEADLK, KmodWording.removeError(name, Errno.EDEADLK)
+                    + " (called from inside a read section of the module, which the unload would wait for)");
+        }
         if (mod.isPermanent()) {
             throw new ModuleException(Errno.EBUSY, KmodWording.removeError(name, Errno.EBUSY)
                     + " (module is permanent)");
@@ -101,14 +94,5 @@ final class ModuleUnloader {
             kernel.taint(Taint.FORCED_RMMOD, name + ": forced unload with " + mod.refcount() + " reference(s) held");
         }
         return mod;
-    }
-
-    private static void interruptibly(Lock lock, String name) {
-        try {
-            lock.lockInterruptibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModuleException(Errno.EINTR, KmodWording.removeError(name, Errno.EINTR));
-        }
     }
 }

@@ -47,7 +47,8 @@ public class KernelTortureTest extends KernelTestBase {
     private static final long STALL_SECONDS = Long.getLong("kmod4j.torture.stall.seconds", 30);
     /** base ← user (user uses base); flaky fails its init a third of the time; a, b are plain. */
     private static final String[] NAMES = {"base", "user", "flaky", "a", "b"};
-    private static final Set<Errno> LOAD_ERRORS = EnumSet.of(Errno.EEXIST, Errno.EBUSY, Errno.ENODEV);
+    /** ENOENT: user while base is going or failed (Linux: a load whose dependency goes fails). */
+    private static final Set<Errno> LOAD_ERRORS = EnumSet.of(Errno.EEXIST, Errno.EBUSY, Errno.ENODEV, Errno.ENOENT);
     private static final Set<Errno> UNLOAD_ERRORS = EnumSet.of(Errno.ENOENT, Errno.EWOULDBLOCK, Errno.EBUSY);
 
     private final Map<String, Path> jarOf = new HashMap<>();

@@ -132,6 +132,7 @@ public class MergeReentryTest extends KernelTestBase {
         CompletableFuture<Module> loadB = async("insmod b", () -> kernel.load(b, null));
         within(10, loadA, "a's load");
         within(10, loadB, "b's load");
-        assertEquals("b's init closes the cycle and is refused", Errno.EDEADLK, seen[1]);
+        assertTrue("the init that closes the cycle is refused: " + java.util.Arrays.toString(seen),
+                seen[0] == Errno.EDEADLK || seen[1] == Errno.EDEADLK);
     }
 }

@@ -80,13 +80,15 @@ public class RegistryConcurrencyTest extends KernelTestBase {
     @Test
     public void lookupsAnswerWhileTheModuleMutexIsHeld() throws Exception {
         Module live = kernel.load(jars.module("live"), null);
-        kernel.registry.mutex.lock();
-        try {
-            CompletableFuture<Module> reader = CompletableFuture.supplyAsync(() -> kernel.find("live").orElseThrow());
-            assertSame(live, reader.get(ANSWER_SECONDS, TimeUnit.SECONDS));
-        } finally {
-            kernel.registry.mutex.unlock();
-        }
+        Module seen = kernel.registry.locked(() -> {
+            assertTrue(kernel.registry.isLockedByCurrentThread());
+            try {
+                return async("reader", () -> kernel.find("live").orElseThrow()).get(ANSWER_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError("a lookup waited for the module mutex", e);
+            }
+        }, () -> new org.kmod4j.api.ModuleException(org.kmod4j.api.Errno.EINTR, "interrupted"));
+        assertSame(live, seen);
     }
 
     @Test

@@ -86,7 +86,7 @@ public class UnformedProviderTest extends KernelTestBase {
 
     @Test
     public void anUnformedProviderThatStaysUnformedGivesEbusyAfterTheWait() throws Exception {
-        //OLD kernel.providerWaitMillis(200);
+        kernel.providerWaitMillis(200);
         CompletableFuture<Module> x = holdXUnformed(false);
         String before = state();
         Path y = jars.module("y", "X-Test-Uses", "x");
