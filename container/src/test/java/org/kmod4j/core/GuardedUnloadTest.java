@@ -41,14 +41,15 @@ public class GuardedUnloadTest extends KernelTestBase {
         });
         CompletableFuture<String> call = CompletableFuture.supplyAsync(service::get);
         assertTrue(inCall.await(5, TimeUnit.SECONDS));
-        CompletableFuture<Void> unload = CompletableFuture.runAsync(() -> kernel.unload("m", null));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (m.state() != org.kmod4j.api.ModuleState.GOING && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        assertEquals(org.kmod4j.api.ModuleState.GOING, m.state());
+        Thread[] rmmod = new Thread[1];
+        CompletableFuture<Void> unload = async("rmmod", () -> {
+            rmmod[0] = Thread.currentThread();
+            kernel.unload("m", null);
+            return null;
+        });
+        awaitTrue(5, "m GOING", () -> m.state() == org.kmod4j.api.ModuleState.GOING);
         expect(Errno.ENOENT, service::get); // new guarded calls fail at once once GOING
-        Thread.sleep(50);
+        awaitTrue(5, "the unload parked in its grace period", () -> waitingOrDone(rmmod[0]));
         assertFalse("unload waits for the call in flight", unload.isDone());
         assertTrue(order.isEmpty());
         release.countDown();

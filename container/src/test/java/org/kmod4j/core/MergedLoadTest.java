@@ -72,10 +72,7 @@ public class MergedLoadTest extends KernelTestBase {
             inits.incrementAndGet();
             if (gated) {
                 KernelModule self = (KernelModule) ctx.module();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (self.waiters() < THREADS - 1 && System.nanoTime() < deadline) {
-                    Thread.sleep(1);
-                }
+                awaitTrue(30, "every other loader waiting", () -> self.waiters() >= THREADS - 1);
                 assertEquals("every other loader waits on this load", THREADS - 1, self.waiters());
             }
             Thread.sleep(INIT_MILLIS);
@@ -220,7 +217,8 @@ public class MergedLoadTest extends KernelTestBase {
             }
         });
         waiter.start();
-        Thread.sleep(100);
+        KernelModule coming = kernel.registry.snapshot().entry("m");
+        awaitTrue(5, "the second load waiting on the first", () -> coming.waiters() == 1);
         waiter.interrupt();
         waiter.join(5_000);
         assertEquals(Errno.EINTR, seen[0].errno());

@@ -110,9 +110,14 @@ public class ModuleUnloadTest extends KernelTestBase {
     public void waitRetriesUntilTheReferenceIsDropped() throws Exception {
         Module a = kernel.load(jars.module("a"), null);
         assertTrue(a.tryGet());
-        CompletableFuture<Void> unload = CompletableFuture.runAsync(
-                () -> kernel.unload("a", UnloadOptions.defaults().withWaitMillis(10_000)));
-        Thread.sleep(100);
+        Thread[] rmmod = new Thread[1];
+        CompletableFuture<Void> unload = async("rmmod --wait", () -> {
+            rmmod[0] = Thread.currentThread();
+            kernel.unload("a", UnloadOptions.defaults().withWaitMillis(10_000));
+            return null;
+        });
+        awaitTrue(5, "rmmod started", () -> rmmod[0] != null);
+        awaitTrue(5, "rmmod backing off", () -> waitingOrDone(rmmod[0]));
         assertFalse("still waiting while the reference is held", unload.isDone());
         a.put();
         unload.get(10, TimeUnit.SECONDS);
@@ -163,8 +168,9 @@ public class ModuleUnloadTest extends KernelTestBase {
         java.nio.file.Path userJar = jars.module("user", "X-Test-Uses", "lib");
         CompletableFuture<Module> lib = CompletableFuture.supplyAsync(() -> kernel.load(libJar, null));
         assertTrue(inInit.await(5, TimeUnit.SECONDS));
-        CompletableFuture<Module> user = CompletableFuture.supplyAsync(() -> kernel.load(userJar, null));
-        Thread.sleep(100);
+        CompletableFuture<Module> user = async("insmod user", () -> kernel.load(userJar, null));
+        KernelModule coming = kernel.registry.snapshot().entry("lib");
+        awaitTrue(5, "user waiting for lib", () -> coming.waiters() == 1);
         assertFalse("the user waits while lib is COMING", user.isDone());
         release.countDown();
         assertEquals(ModuleState.LIVE, user.get(5, TimeUnit.SECONDS).state());

@@ -64,8 +64,9 @@ public class RegistryConcurrencyTest extends KernelTestBase {
         assertTrue(kernel.modules().isEmpty());
 
         host.onInstall = () -> { };
-        CompletableFuture<Module> second = CompletableFuture.supplyAsync(() -> load("u"));
-        Thread.sleep(100);
+        CompletableFuture<Module> second = async("second", () -> load("u"));
+        KernelModule unformed = kernel.registry.snapshot().entry("u");
+        awaitTrue(ANSWER_SECONDS, "the second load waiting on the first", () -> unformed.waiters() == 1);
         assertFalse("a same-name load waits for the UNFORMED one", second.isDone());
         release.countDown();
         assertEquals(ModuleState.LIVE, first.get(ANSWER_SECONDS, TimeUnit.SECONDS).state());
