@@ -62,6 +62,11 @@ final class ModuleRegistry {
         return mutex.isHeldByCurrentThread();
     }
 
+    /** Whether any thread holds the module mutex (checks at quiescence). */
+    boolean isLocked() {
+        return mutex.isLocked();
+    }
+
     /** Publishes a new snapshot; inside {@link #locked}. */
     void publish(RegistrySnapshot next) {
         assert mutex.isHeldByCurrentThread();

@@ -99,4 +99,14 @@ final class WaitGraph {
     synchronized void endWait() {
         waitingOn.remove(Thread.currentThread());
     }
+
+    /** Whether the calling thread acts for nothing and waits for nothing (checks at rest). */
+    synchronized boolean idleOnThisThread() {
+        return acting.get().isEmpty() && !waitingOn.containsKey(Thread.currentThread());
+    }
+
+    /** Threads registered as waiting now (checks at quiescence: none). */
+    synchronized int waiting() {
+        return waitingOn.size();
+    }
 }

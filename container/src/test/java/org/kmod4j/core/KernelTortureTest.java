@@ -35,8 +35,14 @@ import org.kmod4j.api.UnloadOptions;
  * Kernel torture (rcutorture / kmod.sh style): 8 threads doing random load, unload, tryGet/put,
  * guarded enter/call, SRCU call and barrier, and requestModule (through a modprobe-like
  * requester) on a few module names, some of which use others (holders) and one of which fails its
- * init at random. Invariants are checked after every step and again after quiescence; a watchdog
- * dumps every thread and fails the test if no step completes for 30 s.
+ * init at random. Module code re-enters the container: inits, exits, notifiers, SRCU callbacks
+ * and guarded calls load, unload, request and synchronize (on modules of a lower rank, so the
+ * test itself builds no wait cycle; the self-waits among them must fail with EDEADLK). The host
+ * injects random RuntimeExceptions and Errors into install, resolve, start, stop and loadClass.
+ * Invariants are checked after every step (no module stuck UNFORMED/COMING/GOING once no
+ * operation on its name is in flight, the stepping thread holds no lock and waits on nothing,
+ * references cover the holders) and again after quiescence; a watchdog dumps every thread and
+ * fails the test if no step completes for 30 s.
  *
  * <p>Runs 20 s in the normal suite; {@code -Dkmod4j.torture.seconds=600} for the 10-minute run
  * ({@code -Dkmod4j.torture.threads}, {@code -Dkmod4j.torture.stall.seconds} also exist).
@@ -47,6 +53,15 @@ public class KernelTortureTest extends KernelTestBase {
     private static final long STALL_SECONDS = Long.getLong("kmod4j.torture.stall.seconds", 30);
     /** base ← user (user uses base); flaky fails its init a third of the time; a, b are plain. */
     private static final String[] NAMES = {"base", "user", "flaky", "a", "b"};
+    /** Module code of a name acts only on names of a lower rank (and on itself, where a self-wait must be refused). */
+    private static final List<String> RANKED = List.of("a", "b", "base", "user", "flaky");
+    /** PENDING (branch i12-srcu): the SRCU per-thread reader check that refuses these self-waits. */
+    private static final boolean READER_SELF_WAITS = false;
+    /** One host call in FAULT_ONE_IN fails with an injected RuntimeException or Error. */
+    private static final int FAULT_ONE_IN = Integer.getInteger("kmod4j.torture.fault.one.in", 40);
+    /** Errors module code may get back when it re-enters: refusals and the failures of what it loaded. */
+    private static final Set<Errno> REENTRY_ERRORS = EnumSet.of(Errno.EEXIST, Errno.EBUSY, Errno.ENODEV, Errno.ENOENT,
+            Errno.EWOULDBLOCK, Errno.EDEADLK, Errno.EIO, Errno.EINVAL);
     /** ENOENT: user while base is going or failed (Linux: a load whose dependency goes fails). */
     private static final Set<Errno> LOAD_ERRORS = EnumSet.of(Errno.EEXIST, Errno.EBUSY, Errno.ENODEV, Errno.ENOENT);
     private static final Set<Errno> UNLOAD_ERRORS = EnumSet.of(Errno.ENOENT, Errno.EWOULDBLOCK, Errno.EBUSY);
@@ -66,6 +81,8 @@ public class KernelTortureTest extends KernelTestBase {
         final AtomicInteger ran = new AtomicInteger();
         volatile boolean freed;
         volatile boolean initFailed;
+        /** An injected fault at loadClass or start: COMING then GOING, init never ran. */
+        volatile boolean faulted;
     }
 
     private final Map<Module, Life> lives = new ConcurrentHashMap<>();
@@ -73,6 +90,28 @@ public class KernelTortureTest extends KernelTestBase {
     private final Map<Long, AtomicInteger> callbacks = new ConcurrentHashMap<>();
     private final AtomicLong callbackIds = new AtomicLong();
     private final LongAdder pruned = new LongAdder();
+    /** Per name: operations (load, unload, request) started and finished, for the stuck-state check. */
+    private final Map<String, AtomicLong> started = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> finished = new ConcurrentHashMap<>();
+    /** Re-entries in progress on this thread (module code called from module code): bounded depth. */
+    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
+    private volatile boolean faultsOn = true;
+    /** Re-entries running now on any thread; the final checks wait for none. */
+    private final AtomicInteger reentering = new AtomicInteger();
+
+    private AtomicLong counter(Map<String, AtomicLong> m, String name) {
+        return m.computeIfAbsent(name, k -> new AtomicLong());
+    }
+
+    /** Runs an operation on {@code name}, counted for the stuck-state check. */
+    private <T> T op(String name, java.util.function.Supplier<T> body) {
+        counter(started, name).incrementAndGet();
+        try {
+            return body.get();
+        } finally {
+            counter(finished, name).incrementAndGet();
+        }
+    }
 
     /** The record of an instance, made at its COMING notification (and init, which follows it). */
     private Life life(Module m) {
@@ -102,12 +141,14 @@ public class KernelTortureTest extends KernelTestBase {
                     l.initFailed = true;
                     throw new ModuleException(Errno.ENODEV, "flaky init");
                 }
+                reenter(ctx.module(), "init", true);
             });
             TestModules.EXIT.put(n, ctx -> {
                 Life l = life(ctx.module());
                 if (l.exits.incrementAndGet() != 1) {
                     violation("exit ran twice for " + n);
                 }
+                reenter(ctx.module(), "exit", true);
             });
         }
         kernel.notifiers().register((event, mod) -> {
@@ -119,7 +160,11 @@ public class KernelTortureTest extends KernelTestBase {
                     violation("GOING of " + mod.name() + " after its bundle was freed");
                 }
             }
+            if (ThreadLocalRandom.current().nextInt(8) == 0) {
+                reenter(mod, "notifier " + event, false);
+            }
         }, 0);
+        host.faults = this::maybeFault;
         kernel.requester(name -> {
             Path jar = jarOf.get(name);
             if (jar == null) {
@@ -146,13 +191,21 @@ public class KernelTortureTest extends KernelTestBase {
         long start = System.nanoTime();
         workers.forEach(Thread::start);
         watchdog.start();
-        Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS));
-        stop.set(true);
+        Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS)); // the run's length, not a synchronization
+        stop.set(true); // also ends re-entry from module code
+        faultsOn = false;
         for (Thread t : workers) {
             t.join(TimeUnit.SECONDS.toMillis(STALL_SECONDS + 30));
         }
         watchdog.interrupt();
         watchdog.join();
+        long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(STALL_SECONDS);
+        while (reentering.get() > 0 && System.nanoTime() < settle) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // callbacks finishing their re-entry
+        }
+        if (reentering.get() > 0) {
+            violation(reentering.get() + " re-entries from module code still running " + STALL_SECONDS + " s after the stop");
+        }
         long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
 
         quiescentChecks();
@@ -216,13 +269,13 @@ public class KernelTortureTest extends KernelTestBase {
 
     private void load(String name) {
         try {
-            Module m = kernel.load(jarOf.get(name), LoadOptions.defaults());
+            Module m = op(name, () -> kernel.load(jarOf.get(name), LoadOptions.defaults()));
             if (m.state() == ModuleState.UNFORMED || m.state() == ModuleState.COMING) {
                 violation("load returned " + name + " in " + m.state());
             }
             count("load.ok");
         } catch (ModuleException e) {
-            if (!LOAD_ERRORS.contains(e.errno())) {
+            if (!LOAD_ERRORS.contains(e.errno()) && !injected(e)) {
                 violation("load " + name + ": " + e.errno() + " " + e.getMessage());
             }
             count("load." + e.errno());
@@ -231,7 +284,10 @@ public class KernelTortureTest extends KernelTestBase {
 
     private void unload(String name) {
         try {
-            kernel.unload(name, UnloadOptions.defaults());
+            op(name, () -> {
+                kernel.unload(name, UnloadOptions.defaults());
+                return null;
+            });
             afterUnload(name);
             count("unload.ok");
         } catch (ModuleException e) {
@@ -275,7 +331,7 @@ public class KernelTortureTest extends KernelTestBase {
                 // refcounters"), a reference does not keep a module whose init fails
                 count("ref.coming");
                 awaitSettled(m);
-                if (m.state() == ModuleState.GOING && l != null && !l.initFailed) {
+                if (m.state() == ModuleState.GOING && l != null && !l.initFailed && !l.faulted) {
                     violation(name + " went GOING after init with a reference taken in COMING held");
                 }
                 return;
@@ -348,9 +404,13 @@ public class KernelTortureTest extends KernelTestBase {
                         violation("SRCU callback of " + name + " ran after its module was freed");
                     }
                     l.ran.incrementAndGet();
+                    reenter(m, "srcu callback", true);
                 });
                 l.queued.incrementAndGet(); // after call() returned: what a later barrier must cover
                 count("call");
+            }
+            if (r.nextInt(4) == 0) {
+                reenter(m, "guarded call", false);
             }
             Thread.yield();
             if (l.exits.get() != 0 || !host.installed.containsKey(m.bundle().getBundleId())) {
@@ -384,13 +444,13 @@ public class KernelTortureTest extends KernelTestBase {
 
     private void request(String name) {
         try {
-            List<Module> got = kernel.requestModule(name);
+            List<Module> got = op(name, () -> kernel.requestModule(name));
             if (got.size() != 1 || !got.get(0).name().equals(name)) {
                 violation("requestModule " + name + " gave " + got);
             }
             count("request.ok");
         } catch (ModuleException e) {
-            if (!LOAD_ERRORS.contains(e.errno())) {
+            if (!LOAD_ERRORS.contains(e.errno()) && !injected(e)) {
                 violation("requestModule " + name + ": " + e.errno() + " " + e.getMessage());
             }
             count("request." + e.errno());
@@ -399,8 +459,18 @@ public class KernelTortureTest extends KernelTestBase {
 
     /** Cheap checks after every step. */
     private void stepChecks() {
+        if (kernel.registry.isLockedByCurrentThread() || !kernel.waits.idleOnThisThread()) {
+            violation("a lock or a wait registration is still held at rest");
+        }
+        for (String name : NAMES) {
+            stuckCheck(name);
+        }
         for (Module m : kernel.modules()) {
-            int rc = m.refcount();
+            List<String> holders = m.holders();
+            int rc = m.refcount(); // read after the holders: a use link takes its reference first
+            if (m.state() == ModuleState.LIVE && rc >= 0 && rc < holders.size()) {
+                violation(m.name() + " refcount " + rc + " below its holders " + holders);
+            }
             if (rc < -1) {
                 violation(m.name() + " refcount " + rc + " in " + m.state());
             } else if (rc == -1 && m.state() == ModuleState.LIVE) {
@@ -417,8 +487,33 @@ public class KernelTortureTest extends KernelTestBase {
         }
     }
 
+    /**
+     * No instance of {@code name} is UNFORMED, COMING or GOING while no operation on the name is
+     * in flight: read finished, then started (equal: none in flight, none begun in between), then
+     * the state, then started again (unchanged: still none).
+     */
+    private void stuckCheck(String name) {
+        long f = counter(finished, name).get();
+        long s1 = counter(started, name).get();
+        if (f != s1) {
+            return;
+        }
+        KernelModule m = kernel.registry.snapshot().entry(name);
+        ModuleState state = m == null ? null : m.state();
+        if (counter(started, name).get() != s1 || state == null || state == ModuleState.LIVE) {
+            return;
+        }
+        violation(name + " stuck " + state + " with no operation on it in flight");
+    }
+
     /** With every thread stopped: nothing between states, registry = host, lifecycles complete. */
     private void quiescentChecks() {
+        if (kernel.registry.isLocked() || kernel.waits.waiting() != 0) {
+            violation("at quiescence the module mutex is held or a thread is registered waiting");
+        }
+        for (String name : NAMES) {
+            stuckCheck(name);
+        }
         Set<String> registered = new TreeSet<>();
         for (Module m : kernel.modules()) {
             registered.add(m.name());
@@ -440,7 +535,8 @@ public class KernelTortureTest extends KernelTestBase {
             boolean live = kernel.find(m.name()).orElse(null) == m;
             if (live) {
                 Life l = e.getValue();
-                if (!l.events.equals(List.of(ModuleState.COMING, ModuleState.LIVE)) || l.inits.get() != 1 || l.exits.get() != 0) {
+                if (!l.events.equals(List.of(ModuleState.COMING, ModuleState.LIVE)) || l.inits.get() != 1 || l.exits.get() != 0
+                        || l.faulted) {
                     violation(m.name() + " (live) events " + l.events + " inits " + l.inits + " exits " + l.exits);
                 }
             } else {
@@ -457,15 +553,16 @@ public class KernelTortureTest extends KernelTestBase {
 
     /** A freed instance: its whole lifecycle happened exactly once, in order. */
     private void verifyGone(Module m, Life l) {
-        List<ModuleState> expected = l.initFailed ? List.of(ModuleState.COMING, ModuleState.GOING)
+        boolean failed = l.initFailed || l.faulted;
+        List<ModuleState> expected = failed ? List.of(ModuleState.COMING, ModuleState.GOING)
                 : List.of(ModuleState.COMING, ModuleState.LIVE, ModuleState.GOING);
         if (!l.events.equals(expected)) {
             violation(m.name() + " (gone) notifier events " + l.events + ", expected " + expected);
         }
-        if (l.inits.get() != 1) {
+        if (l.inits.get() != (l.faulted ? 0 : 1)) {
             violation(m.name() + " init ran " + l.inits.get() + " times");
         }
-        int exits = l.initFailed ? 0 : 1;
+        int exits = failed ? 0 : 1;
         if (l.exits.get() != exits) {
             violation(m.name() + " exit ran " + l.exits.get() + " times, expected " + exits);
         }
@@ -484,6 +581,150 @@ public class KernelTortureTest extends KernelTestBase {
                 pruned.increment();
             }
         }
+    }
+
+    /**
+     * Module code calling back into the container: on a name of lower rank, a load, unload,
+     * request, or a synchronize of its domain; or on itself, where the wait would be on itself
+     * (a load of its own name from init, an unload or synchronize from its own read section),
+     * which must be refused with EDEADLK (EBUSY where the name is GOING or COMING). Depth is
+     * bounded so chains of re-entry stay short; nothing re-enters once the run is stopping.
+     *
+     * @param mayWait whether the caller may wait for grace periods of lower modules (not a notifier,
+     *     whose thread may be inside a read section of any rank)
+     */
+    private void reenter(Module self, String where, boolean mayWait) {
+        int[] d = depth.get();
+        if (stop.get() || d[0] >= 2) {
+            return;
+        }
+        reentering.incrementAndGet();
+        try {
+            reenterOnce(self, where, mayWait, d);
+        } finally {
+            reentering.decrementAndGet();
+        }
+    }
+
+    private void reenterOnce(Module self, String where, boolean mayWait, int[] d) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        int rank = RANKED.indexOf(self.name());
+        boolean selfOp = rank == 0 || r.nextInt(6) == 0;
+        String target = selfOp ? self.name() : RANKED.get(r.nextInt(rank));
+        d[0]++;
+        String what = "?";
+        try {
+            int choice = r.nextInt(4);
+            if (selfOp) {
+                if (where.equals("guarded call") && READER_SELF_WAITS) {
+                    // inside its own read section: both would wait for this very reader
+                    if (choice < 2) {
+                        what = "unload itself";
+                        expectDeadlock(what, () -> kernel.unload(self.name(), UnloadOptions.defaults()));
+                    } else {
+                        what = "synchronize its own domain";
+                        expectDeadlock(what, () -> self.domain().synchronize());
+                    }
+                } else if (where.equals("init")) {
+                    what = "load its own name";
+                    expectDeadlock(what, () -> op(self.name(), () -> kernel.load(jarOf.get(self.name()), LoadOptions.defaults())));
+                } else if (mayWait && !where.startsWith("notifier")) {
+                    what = "synchronize its own domain";
+                    self.domain().synchronize();
+                }
+                count("reenter.self");
+                return;
+            }
+            switch (choice) {
+                case 0 -> {
+                    what = "load " + target;
+                    op(target, () -> kernel.load(jarOf.get(target), LoadOptions.defaults()));
+                }
+                case 1 -> {
+                    what = "unload " + target;
+                    if (mayWait) {
+                        op(target, () -> {
+                            kernel.unload(target, UnloadOptions.defaults());
+                            return null;
+                        });
+                    }
+                }
+                case 2 -> {
+                    what = "requestModule " + target;
+                    op(target, () -> kernel.requestModule(target));
+                }
+                default -> {
+                    what = "synchronize " + target;
+                    Module t = kernel.find(target).orElse(null);
+                    if (mayWait && t != null && t.tryGet()) {
+                        try {
+                            t.domain().synchronize();
+                        } finally {
+                            t.put();
+                        }
+                    }
+                }
+            }
+            count("reenter.ok");
+        } catch (ModuleException e) {
+            if (!injected(e) && (!REENTRY_ERRORS.contains(e.errno()) || e.errno() == Errno.EIO)) {
+                violation(where + " of " + self.name() + ": " + what + ": " + e.errno() + " " + e.getMessage());
+            }
+            count("reenter." + e.errno());
+        } catch (RuntimeException | Error e) {
+            violation(where + " of " + self.name() + ": " + what + " threw " + e);
+        } finally {
+            d[0]--;
+        }
+    }
+
+    private void expectDeadlock(String what, Runnable call) {
+        try {
+            call.run();
+            violation(what + " from its own read section or init was not refused");
+        } catch (ModuleException e) {
+            if (e.errno() != Errno.EDEADLK && e.errno() != Errno.EBUSY && e.errno() != Errno.ENOENT
+                    && e.errno() != Errno.EWOULDBLOCK) {
+                throw e;
+            }
+            count("reenter.self." + e.errno());
+        }
+    }
+
+    /** The host's fault injection: a random RuntimeException or Error at one call in FAULT_ONE_IN. */
+    private void maybeFault(String point) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        if (!faultsOn || point.startsWith("uninstall") || r.nextInt(FAULT_ONE_IN) != 0) {
+            return;
+        }
+        String name = point.substring(point.indexOf(' ') + 1);
+        if (point.startsWith("loadClass") || point.startsWith("start")) {
+            KernelModule m = kernel.registry.snapshot().entry(name);
+            Life l = m == null ? null : known(m);
+            if (l != null) {
+                l.faulted = true; // COMING was notified, init will not run
+            }
+        }
+        count("fault." + point.substring(0, point.indexOf(' ')));
+        String text = "injected fault at " + point;
+        switch (r.nextInt(6)) {
+            case 0 -> throw new IllegalStateException(text);
+            case 1 -> throw new RuntimeException(text);
+            case 2 -> throw new AssertionError(text);
+            case 3 -> throw new NoClassDefFoundError(text);
+            case 4 -> throw new OutOfMemoryError(text);
+            default -> throw new StackOverflowError(text);
+        }
+    }
+
+    /** Whether a failure comes from an injected fault (its message or cause says so). */
+    private static boolean injected(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("injected fault")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Fails the test, with every thread's stack, if no operation completes for STALL_SECONDS. */
