@@ -26,16 +26,19 @@ final class LoadMerger<T> {
         if (first != null) {
             return await(first);
         }
+        // the entry goes before the future completes: a caller that comes after the result is
+        // known starts a load of its own instead of getting this (possibly stale) one
+        T m;
         try {
-            T m = load.get();
-            mine.complete(m);
-            return m;
+            m = load.get();
         } catch (RuntimeException | Error e) {
+            inFlight.remove(key, mine);
             mine.completeExceptionally(e);
             throw e;
-        } finally {
-            inFlight.remove(key, mine);
         }
+        inFlight.remove(key, mine);
+        mine.complete(m);
+        return m;
     }
 
     private static <T> T await(CompletableFuture<T> first) {
