@@ -26,19 +26,34 @@ public interface SrcuDomain {
     /** The domain's name within its module ("default" for the module's own). */
     String name();
 
-    /** Begins a read-side section; returns the index to pass to {@link #readUnlock(int)}. */
+    /**
+     * Begins a read-side section; returns the token to pass to {@link #readUnlock(int)} (opaque:
+     * it names the rank and the opening thread's reader cell).
+     */
     int readLock();
 
-    /** Ends a read-side section begun by {@link #readLock()}; any thread may call it. */
-    void readUnlock(int index);
+    /**
+     * Ends a read-side section begun by {@link #readLock()}; any thread may call it. A section
+     * counts as its opening thread's until it is closed, wherever it is closed (Linux lockdep's
+     * rule for srcu_read_lock): see {@link #synchronize()}.
+     *
+     * @throws ModuleException EINVAL (logged, taint W) if the token's section is not open: an
+     *     unmatched unlock would otherwise end grace periods early or stall every later one
+     * @throws IllegalArgumentException if {@code token} did not come from this domain's readLock
+     */
+    void readUnlock(int token);
 
     /** Begins a read-side section as a closeable guard. */
     Guard enter();
 
     /**
-     * Waits for a grace period. Must not be called inside a read-side section of this domain.
+     * Waits for a grace period. Must not be called inside a read-side section of this domain:
+     * a thread that opened a section of this domain that is still open (on any thread) gets
+     * EDEADLK at once instead of waiting for itself. A grace period that waits on a reader for
+     * long is reported (dmesg, taint W) and goes on waiting.
      *
-     * @throws ModuleException EINTR if interrupted, EINVAL after {@link #cleanup()}
+     * @throws ModuleException EDEADLK inside a read-side section of this domain, EINTR if
+     *     interrupted, EINVAL after {@link #cleanup()}
      */
     void synchronize();
 
@@ -48,7 +63,12 @@ public interface SrcuDomain {
      */
     void call(Runnable callback);
 
-    /** Waits until every callback queued before this call has run. */
+    /**
+     * Waits until every callback queued before this call has run.
+     *
+     * @throws ModuleException EDEADLK inside a read-side section of this domain or from one of
+     *     its callbacks (either would wait for itself), EINTR if interrupted
+     */
     void barrier();
 
     /**
@@ -70,7 +90,7 @@ public interface SrcuDomain {
     /** Whether {@link #call(Runnable)} was ever used; only such domains pay a barrier at unload. */
     boolean hadCallbacks();
 
-    /** A read-side section as a closeable; close it exactly once. */
+    /** A read-side section as a closeable; only the first close counts, from whichever thread. */
     @ProviderType
     interface Guard extends AutoCloseable {
         /** Ends the read-side section. */

@@ -55,7 +55,8 @@ import org.osgi.framework.Bundle;
  * close a cycle (an init loading its own jar, two inits loading each other) fails with EDEADLK.
  * A bounded init runs on its own thread, which acts for its load in those checks. An unload
  * waits for grace periods and barriers with nothing held; one called from inside a read section
- * of the module's own domains would wait for itself and fails with EDEADLK before GOING.
+ * or an SRCU callback of the module's own domains would wait for itself and fails with EDEADLK
+ * before GOING (SrcuStruct refuses synchronize and barrier from its own read sections alike).
  *
  * Faults. Every Throwable between UNFORMED and LIVE unwinds through one teardown
  * (ModuleTeardown), so no module is left UNFORMED, COMING or GOING after its operation

@@ -346,9 +346,18 @@ public final class KernelModule implements Module {
         return Collections.unmodifiableMap(new TreeMap<>(domains));
     }
 
-    /** Whether the calling thread is inside a read section of one of this module's domains. */
-    boolean readerOnThisThread() {
-        return false; // PENDING: SrcuStruct's per-thread reader check (branch i12-srcu)
+    /**
+     * Whether the calling thread is inside a read section of one of this module's domains, or
+     * runs one of their callbacks: an unload of this module would wait for it (grace period,
+     * implicit barrier).
+     */
+    boolean unloadWouldWaitForThisThread() {
+        for (SrcuStruct d : domains.values()) {
+            if (d.inReadSection() || d.inCallback()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

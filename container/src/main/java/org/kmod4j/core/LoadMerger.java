@@ -63,6 +63,12 @@ final class LoadMerger<T> {
         return m;
     }
 
+    /** The result of the load of {@code key} in flight, or null if none is (tests). */
+    CompletableFuture<T> inFlight(String key) {
+        Flight<T> f = inFlight.get(key);
+        return f == null ? null : f.result;
+    }
+
     private T await(Flight<T> first, Supplier<ModuleException> deadlock) {
         if (!graph.beginWait(first.leader)) {
             throw deadlock.get();

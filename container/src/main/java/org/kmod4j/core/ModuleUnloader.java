@@ -17,7 +17,8 @@ import org.kmod4j.api.UnloadOptions;
  * checks and GOING are one transition under the module mutex; the mutex is released before the
  * grace periods, exit, notifiers and barrier (Linux drops module_mutex before
  * {@code mod->exit()}), so module code running in them may load and unload. An unload from
- * inside a read section of the module's own domains would wait for itself: EDEADLK at once.
+ * inside a read section or an SRCU callback of the module's own domains would wait for itself
+ * (grace period, implicit barrier): EDEADLK at once, before anything changes.
  * {@code --wait} is modprobe's userspace retry of EWOULDBLOCK with backoff.
  */
 final class ModuleUnloader {
@@ -78,9 +79,9 @@ final class ModuleUnloader {
             throw new ModuleException(Errno.EBUSY, KmodWording.removeError(name, Errno.EBUSY)
                     + " (module is " + mod.state().initstate() + ")");
         }
-        if (mod.readerOnThisThread()) {
+        if (mod.unloadWouldWaitForThisThread()) {
             throw new ModuleException(Errno.EDEADLK, KmodWording.removeError(name, Errno.EDEADLK)
-                    + " (called from inside a read section of the module, which the unload would wait for)");
+                    + " (called from inside a read section or an SRCU callback of the module, which the unload would wait for)");
         }
         if (mod.isPermanent()) {
             throw new ModuleException(Errno.EBUSY, KmodWording.removeError(name, Errno.EBUSY)

@@ -55,8 +55,6 @@ public class KernelTortureTest extends KernelTestBase {
     private static final String[] NAMES = {"base", "user", "flaky", "a", "b"};
     /** Module code of a name acts only on names of a lower rank (and on itself, where a self-wait must be refused). */
     private static final List<String> RANKED = List.of("a", "b", "base", "user", "flaky");
-    /** PENDING (branch i12-srcu): the SRCU per-thread reader check that refuses these self-waits. */
-    private static final boolean READER_SELF_WAITS = false;
     /** One host call in FAULT_ONE_IN fails with an injected RuntimeException or Error. */
     private static final int FAULT_ONE_IN = Integer.getInteger("kmod4j.torture.fault.one.in", 40);
     /** Errors module code may get back when it re-enters: refusals and the failures of what it loaded. */
@@ -617,7 +615,10 @@ public class KernelTortureTest extends KernelTestBase {
         try {
             int choice = r.nextInt(4);
             if (selfOp) {
-                if (where.equals("guarded call") && READER_SELF_WAITS) {
+                if (where.equals("srcu callback") && choice == 0) {
+                    what = "unload itself"; // its implicit barrier would wait for this callback
+                    expectDeadlock(what, () -> kernel.unload(self.name(), UnloadOptions.defaults()));
+                } else if (where.equals("guarded call")) {
                     // inside its own read section: both would wait for this very reader
                     if (choice < 2) {
                         what = "unload itself";

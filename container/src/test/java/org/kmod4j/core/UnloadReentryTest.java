@@ -60,6 +60,26 @@ public class UnloadReentryTest extends KernelTestBase {
     }
 
     @Test
+    public void anSrcuCallbackThatUnloadsItsOwnModuleGetsEdeadlk() throws Exception {
+        CompletableFuture<Errno> seen = new CompletableFuture<>();
+        TestModules.INIT.put("m", ctx -> ctx.domain().call(() -> {
+            try {
+                kernel.unload("m", null); // its implicit barrier would wait for this callback
+                seen.complete(null);
+            } catch (ModuleException e) {
+                seen.complete(e.errno());
+            }
+        }));
+        Module m = kernel.load(jars.module("m"), null);
+        assertEquals(Errno.EDEADLK, within(5, seen, "unload from the module's own SRCU callback"));
+        assertEquals(ModuleState.LIVE, m.state());
+        within(5, async("rmmod", () -> {
+            kernel.unload("m", null);
+            return null;
+        }), "a later unload");
+    }
+
+    @Test
     public void aGuardedCallThatLoadsAfterGoingDoesNotDeadlockWithTheUnload() throws Exception {
         Module m = kernel.load(jars.module("m"), null);
         Path other = jars.module("other");

@@ -7,15 +7,21 @@ import java.lang.ref.WeakReference;
 /**
  * One thread's reader counters in one {@link SrcuStruct}: Linux's per-CPU {@code srcu_data}
  * with {@code srcu_lock_count[2]} and {@code srcu_unlock_count[2]}, made per thread. Only the
- * owning thread writes a cell, so a reader never contends on a cache line; the padding keeps
- * cells of different threads off each other's lines (the role of {@code @Contended} in
+ * owning thread writes the counters, so a reader never contends on a cache line; the padding
+ * keeps cells of different threads off each other's lines (the role of {@code @Contended} in
  * Striped64, without needing {@code -XX:-RestrictContended}).
+ *
+ * <p>A cell outlives its thread: once the owner is dead and none of the sections it opened is
+ * still open elsewhere, the next thread that registers takes the cell over (counts and all), so
+ * the number of cells stays bounded by the threads alive at once, whatever the thread pool.
  */
 final class SrcuReaderCell {
-    static final VarHandle LOCK0;
-    static final VarHandle LOCK1;
-    static final VarHandle UNLOCK0;
-    static final VarHandle UNLOCK1;
+    private static final VarHandle LOCK0;
+    private static final VarHandle LOCK1;
+    private static final VarHandle UNLOCK0;
+    private static final VarHandle UNLOCK1;
+    private static final VarHandle NEST;
+    private static final VarHandle DEPARTED;
 
     static {
         try {
@@ -24,6 +30,8 @@ final class SrcuReaderCell {
             LOCK1 = l.findVarHandle(SrcuReaderCell.class, "lock1", long.class);
             UNLOCK0 = l.findVarHandle(SrcuReaderCell.class, "unlock0", long.class);
             UNLOCK1 = l.findVarHandle(SrcuReaderCell.class, "unlock1", long.class);
+            NEST = l.findVarHandle(SrcuReaderCell.class, "nest", long.class);
+            DEPARTED = l.findVarHandle(SrcuReaderCell.class, "departed", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -32,31 +40,67 @@ final class SrcuReaderCell {
     // 7 longs before and after the counters: no other cell shares their 64-byte line
     long p01, p02, p03, p04, p05, p06, p07;
     long lock0, lock1, unlock0, unlock1;
+    /** Owner only: sections opened on this cell minus those the owner closed. */
+    long nest;
+    /** Sections opened on this cell and closed on another thread (atomic adds by those threads). */
+    long departed;
     long p11, p12, p13, p14, p15, p16, p17;
 
-    /** Weak, so a cell never keeps a dead thread's object alive; a cleared owner is dead. */
-    final WeakReference<Thread> owner;
+    /** The position in the domain's cell array; bits 1..31 of the tokens readLock returns. */
+    final int id;
+    /** {@code id << 1}: a token is {@code tokenBase | rank}. */
+    final int tokenBase;
 
-    SrcuReaderCell(Thread owner) {
+    /** Weak, so a cell never keeps a dead thread's object alive; a cleared owner is dead. */
+    private volatile WeakReference<Thread> owner;
+
+    SrcuReaderCell(int id, Thread owner) {
+        this.id = id;
+        this.tokenBase = id << 1;
         this.owner = new WeakReference<>(owner);
     }
 
-    /** Owner only. A full fence follows, in {@link SrcuStruct#readLock()}. */
+    /** Owner only. A full fence follows, in {@link SrcuStruct#readLock(SrcuReaderCell)}. */
     void incrementLock(int idx) {
         if (idx == 0) {
             LOCK0.setOpaque(this, lock0 + 1);
         } else {
             LOCK1.setOpaque(this, lock1 + 1);
         }
+        NEST.setOpaque(this, nest + 1);
     }
 
-    /** Owner only. Release: the read-side section's accesses happen before it. */
+    /** Owner only: ends a section this thread opened on this cell. */
+    void unlockOwn(int idx) {
+        NEST.setOpaque(this, nest - 1);
+        incrementUnlock(idx);
+    }
+
+    /**
+     * Owner only. Release: the read-side section's accesses happen before it. Counts the unlock
+     * of a section opened on this cell or, for a section handed over, on another thread's cell.
+     */
     void incrementUnlock(int idx) {
         if (idx == 0) {
             UNLOCK0.setRelease(this, unlock0 + 1);
         } else {
             UNLOCK1.setRelease(this, unlock1 + 1);
         }
+    }
+
+    /** Any thread but the owner: a section opened on this cell was closed elsewhere. */
+    void depart() {
+        DEPARTED.getAndAdd(this, 1L);
+    }
+
+    /**
+     * Sections opened on this cell and still open (on any thread). Exact for the owner. For
+     * another thread, departed is read first (acquire): a departure it sees was preceded by the
+     * opening of that section, whose nest increment the later nest read then sees.
+     */
+    long open() {
+        long d = (long) DEPARTED.getAcquire(this);
+        return (long) NEST.getAcquire(this) - d;
     }
 
     long locks(int idx) {
@@ -67,8 +111,21 @@ final class SrcuReaderCell {
         return idx == 0 ? (long) UNLOCK0.getAcquire(this) : (long) UNLOCK1.getAcquire(this);
     }
 
-    boolean ownerDead() {
+    boolean ownedBy(Thread t) {
+        return owner.get() == t;
+    }
+
+    /**
+     * Whether a new thread may take this cell: its owner is dead (its last writes happen before
+     * we see it dead: JLS 17.4.4) and no section opened on it is open on another thread.
+     */
+    boolean reclaimable() {
         Thread t = owner.get();
-        return t == null || !t.isAlive();
+        return (t == null || !t.isAlive()) && open() == 0;
+    }
+
+    /** Under the domain's cells lock, after {@link #reclaimable()}. */
+    void claim(Thread t) {
+        owner = new WeakReference<>(t);
     }
 }

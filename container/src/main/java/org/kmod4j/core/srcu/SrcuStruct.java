@@ -1,6 +1,7 @@
 package org.kmod4j.core.srcu;
 
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,23 +33,45 @@ import org.kmod4j.core.TaintFlags;
  * Implementation notes.
  *
  * State. Each reader thread owns a {@link SrcuReaderCell} with lock[2] and unlock[2] counters
- * that only it writes. {@code index} (its low bit) names the rank new readers use. Updaters
- * serialize on {@code updateLock}; {@code cells}, the retired counts of dead threads' cells,
- * the flip and the grace-period numbers change only under it (cell registration appends under
- * {@code cellsLock} as well).
+ * that only it writes, and a nesting count (nest) of the sections opened on it; departed counts
+ * those of them closed on other threads. {@code index} (its low bit) names the rank new readers
+ * use. Updaters serialize on {@code updateLock}; the flip, the grace-period numbers and excess[]
+ * change only under it. Cells are appended (never removed) under {@code cellsLock}.
  *
- * Reader. readLock: idx = index&1; own lock[idx] += 1 (opaque store); full fence (B); enter.
- * readUnlock(idx): own unlock[idx] += 1 (release store). No CAS, no shared line: the cost is
- * one thread-local lookup, one store, one fence, and a release store that is a plain store on
- * x86 and a store-release on ARM. Readers may block and nest (counts, not flags), and may
- * unlock on another thread (they count in that thread's cell; the sums below are unchanged).
+ * Reader. readLock: idx = index&1; own lock[idx] += 1 and nest += 1 (opaque stores); full
+ * fence (B); enter. It returns a token, cell id << 1 | idx. readUnlock(token): on the opening
+ * thread nest -= 1; on another thread, opener's departed += 1 (an atomic add: the rare path);
+ * then own unlock[idx] += 1 (release store). No CAS and no shared line on the usual path: the
+ * cost is one thread-local lookup, two stores, one fence, and a release store that is a plain
+ * store on x86 and a store-release on ARM. Readers may block and nest (counts, not flags), and
+ * may unlock on another thread (they count in that thread's cell; the sums below are unchanged).
+ *
+ * Cells stay bounded (issue 12). ForkJoin workers may clear thread-locals between tasks and
+ * pools create and retire threads, so a thread-local miss does not mean a new cell: the thread
+ * first looks for a cell it already owns, then takes over a reclaimable one (owner dead, seen
+ * through Thread.isAlive, which happens after the dead thread's last write, JLS 17.4.4; and no
+ * section of it open elsewhere: open() = nest - departed = 0), and only then appends. So the
+ * array never holds more cells than threads were alive at once, plus dead threads that left a
+ * section open (a leak the stall report names). Counts carry over to the new owner: the idle
+ * check only needs sums, and the new owner's increments follow the old ones in happens-before.
+ * The hit path is unchanged: one ThreadLocal.get and a null check.
+ *
+ * Unmatched unlocks (issue 12). readUnlock refuses (EINVAL, dmesg, taint W) a token whose
+ * opening cell has no open section: on the owner open() is exact; on another thread departed
+ * is read before nest (acquire), so every departure it counts comes with the nest increment of
+ * its section (that section's open happened before the departing thread got the token). A guard
+ * is closed once: a CAS on its state, so two threads closing it count one unlock. An unmatched
+ * unlock that still gets through (a token unlocked twice inside a nested section) is caught on
+ * the update side: by (1) below, unlocks > locks in a rank can only come from one, so the
+ * surplus is reported and added to excess[idx], which counts as locks; without that, every
+ * later grace period would wait for locks == unlocks forever.
  *
  * Rank idle check, readersIdle(idx): sum unlock[idx] over cells (acquire loads); full fence
  * (A); re-read the cell array and sum lock[idx]; idle iff equal. (1) Any unlock counted was
  * preceded, in happens-before, by its lock (same thread program order, or the hand-off that
  * moved the section to another thread), so the acquire load that saw the unlock also makes
- * the lock visible to the later lock pass; a cell that registered after the first pass is in
- * the second. Hence equality cannot come from an unlock without its lock, and equal sums mean
+ * the lock visible to the later lock pass; a cell appended after the first pass is in the
+ * second. Hence equality cannot come from an unlock without its lock, and equal sums mean
  * no reader counted in this rank is inside. (2) A reader whose lock increment the check did
  * not see: its increment comes after the check in the synchronization order of the two full
  * fences (B after the reader's store, A/E before the updater's loads), so by the fence
@@ -55,15 +79,33 @@ import org.kmod4j.core.TaintFlags;
  * before its fence, e.g. a module's state set to GOING or an unpublished pointer. Such a
  * reader is not one the grace period has to wait for.
  *
- * Grace period, synchronize: fence; wait until the inactive rank is idle (SCAN1); flip index
- * with a fence (D/E); wait until the old rank is idle (SCAN2). New readers go to the new rank
- * after the flip, so SCAN2 sees a shrinking set and cannot be starved; SCAN1 first is what
- * makes a reader that sampled index just before a previous flip harmless (Linux's argument).
+ * Grace period, synchronize: fence (F); read gpStarted; take updateLock; wait until the
+ * inactive rank is idle (SCAN1); flip index with a fence (D/E); wait until the old rank is idle
+ * (SCAN2). New readers go to the new rank after the flip, so SCAN2 sees a shrinking set and
+ * cannot be starved; SCAN1 first is what makes a reader that sampled index just before a
+ * previous flip harmless (Linux's argument).
  *
- * Coalescing: gpStarted numbers grace periods. A caller notes gpStarted on entry; once it
- * holds updateLock, a grace period numbered above that note started after the caller entered,
- * so if gpCompleted (the number of the last one to finish) exceeds the note the caller's
- * readers are already waited for and it returns at once.
+ * Coalescing: gpStarted numbers grace periods. A caller notes gpStarted on entry (snap); once
+ * it holds updateLock, a grace period numbered above snap started after the caller read snap,
+ * so if gpCompleted exceeds snap the caller returns at once. Fence F is Linux's smp_mb() in
+ * rcu_seq_snap (issue 12): the caller's stores before synchronize(), e.g.
+ * ptr.setRelease(new), must be ordered before its load of gpStarted. Without F the load may
+ * be satisfied while the store still sits in the store buffer (StoreLoad reordering: allowed
+ * on x86 too, and release/acquire do not forbid it); grace period snap+1 could then run
+ * entirely in that window, a reader entering after its scans would still read the old
+ * pointer, and the caller would return and free it. With F: the caller's load read a value
+ * older than grace period snap+1's write of gpStarted, which precedes that grace period's
+ * fence, so F precedes the scans' fences in the fence order, and by (2) every reader those
+ * scans did not see, sees the new pointer.
+ *
+ * Stalls: a scan that waits longer than stallTimeout is reported like Linux's RCU CPU stall
+ * warning: a dmesg line naming the domain, the rank and the readers inside, and taint W; then
+ * again every stallTimeout. It holds only updateLock, which no load needs.
+ *
+ * Self-waits are EDEADLK, never a hang: synchronize() and barrier() inside a read-side section
+ * of the same domain (inReadSection(): the calling thread's own cell has a section open, a
+ * read of its own line), and barrier() from one of the domain's own callbacks (the single
+ * worker would have to run the marker queued behind the callback that waits for it).
  *
  * Callbacks, call(cb): pending++, then enqueue, then make sure one worker runs. The worker
  * takes everything queued, runs a full grace period (which began after every callback in the
@@ -71,23 +113,28 @@ import org.kmod4j.core.TaintFlags;
  * queue order, decrementing pending after each. barrier: if pending is 0 every earlier callback
  * has run (its effects happen before the decrement we read); else it queues a marker behind
  * them and waits for the single, FIFO worker to reach it. hadCallbacks is a plain flag set on
- * first use, so an unload only pays for a barrier where call was ever used (seed 004).
+ * first use, so an unload only pays for a barrier where call was ever used (seed 004). If the
+ * executor rejects the worker (the container is stopping), the worker runs on a thread of its
+ * own, never on the caller's: the caller may be inside a read section, and the worker's grace
+ * period would wait for it forever.
  * </pre>
  */
 public final class SrcuStruct implements SrcuDomain {
-    private static final long STALL_REPORT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Linux's CONFIG_RCU_CPU_STALL_TIMEOUT is 21 s; a module's unload is waiting here. */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(10);
 
     private final String name;
     private final String owner;
     private final Executor executor;
     private final KernelLog log;
     private final TaintFlags taints;
+    private final long stallNanos;
 
-    private final ThreadLocal<SrcuReaderCell> myCell = ThreadLocal.withInitial(this::register);
+    private final ThreadLocal<SrcuReaderCell> myCell = new ThreadLocal<>();
     private final Object cellsLock = new Object();
     private volatile SrcuReaderCell[] cells = new SrcuReaderCell[0];
-    private final long[] retiredLocks = new long[2];
-    private final long[] retiredUnlocks = new long[2];
+    /** Unmatched unlocks found by the update side, counted as locks (under updateLock). */
+    private final long[] excess = new long[2];
 
     private volatile int index;
     private final ReentrantLock updateLock = new ReentrantLock();
@@ -98,6 +145,8 @@ public final class SrcuStruct implements SrcuDomain {
     private final Queue<Runnable> callbacks = new ConcurrentLinkedQueue<>();
     private final AtomicLong pending = new AtomicLong();
     private final AtomicBoolean workerScheduled = new AtomicBoolean();
+    /** The thread running callbacks now, if any. */
+    private volatile Thread worker;
     private volatile boolean hadCallbacks;
     private volatile boolean retired;
     private final AtomicLong leaked = new AtomicLong();
@@ -110,11 +159,18 @@ public final class SrcuStruct implements SrcuDomain {
      * @param taints tainted with W on a report
      */
     public SrcuStruct(String name, String owner, Executor executor, KernelLog log, TaintFlags taints) {
+        this(name, owner, executor, log, taints, DEFAULT_STALL_TIMEOUT);
+    }
+
+    /** @param stallTimeout how long a grace period waits for readers before it is reported */
+    public SrcuStruct(String name, String owner, Executor executor, KernelLog log, TaintFlags taints,
+            Duration stallTimeout) {
         this.name = Objects.requireNonNull(name);
         this.owner = owner;
         this.executor = Objects.requireNonNull(executor);
         this.log = log;
         this.taints = taints;
+        this.stallNanos = Math.max(1, stallTimeout.toNanos());
     }
 
     @Override
@@ -122,56 +178,145 @@ public final class SrcuStruct implements SrcuDomain {
         return name;
     }
 
-    private SrcuReaderCell register() {
-        SrcuReaderCell c = new SrcuReaderCell(Thread.currentThread());
-        synchronized (cellsLock) {
-            SrcuReaderCell[] cs = cells;
-            SrcuReaderCell[] grown = Arrays.copyOf(cs, cs.length + 1);
-            grown[cs.length] = c;
-            cells = grown;
+    // ------------------------------------------------------------------ reader cells
+
+    /** The calling thread's cell (found or registered on first use). */
+    SrcuReaderCell cell() {
+        SrcuReaderCell c = myCell.get();
+        return c != null ? c : attach();
+    }
+
+    /** A thread-local miss: the thread's own cell if it has one (thread-locals cleared), else a reclaimed or new one. */
+    private SrcuReaderCell attach() {
+        Thread t = Thread.currentThread();
+        SrcuReaderCell c = owned(t);
+        if (c == null) {
+            synchronized (cellsLock) {
+                SrcuReaderCell[] cs = cells;
+                for (SrcuReaderCell r : cs) {
+                    if (r.reclaimable()) {
+                        r.claim(t);
+                        c = r;
+                        break;
+                    }
+                }
+                if (c == null) {
+                    c = new SrcuReaderCell(cs.length, t);
+                    SrcuReaderCell[] grown = Arrays.copyOf(cs, cs.length + 1);
+                    grown[cs.length] = c;
+                    cells = grown;
+                }
+            }
         }
+        myCell.set(c);
         return c;
     }
 
-    /** The calling thread's cell (registered on first use). */
-    SrcuReaderCell cell() {
-        return myCell.get();
+    /** The cell {@code t} owns, or null; only {@code t} claims cells for itself, so no lock. */
+    private SrcuReaderCell owned(Thread t) {
+        for (SrcuReaderCell c : cells) {
+            if (c.ownedBy(t)) {
+                return c;
+            }
+        }
+        return null;
     }
+
+    /** Cells registered (live and reclaimable), for tests and reports. */
+    int cellCount() {
+        return cells.length;
+    }
+
+    // ------------------------------------------------------------------ read side
 
     @Override
     public int readLock() {
-        SrcuReaderCell c = myCell.get();
-        int idx = index & 1;
-        c.incrementLock(idx);
-        VarHandle.fullFence(); // B: the section's loads follow the increment
-        return idx;
+        return readLock(cell());
     }
 
     /** readLock on a known cell (the caller's own): saves the thread-local lookup. */
     int readLock(SrcuReaderCell own) {
         int idx = index & 1;
         own.incrementLock(idx);
-        VarHandle.fullFence();
-        return idx;
+        VarHandle.fullFence(); // B: the section's loads follow the increment
+        return own.tokenBase | idx;
     }
 
     @Override
-    public void readUnlock(int idx) {
-        if ((idx & ~1) != 0) {
-            throw new IllegalArgumentException("not an index from readLock: " + idx);
+    public void readUnlock(int token) {
+        if (token < 0) {
+            throw new IllegalArgumentException("not a token from readLock: " + token);
         }
-        myCell.get().incrementUnlock(idx);
+        int idx = token & 1;
+        int id = token >>> 1;
+        SrcuReaderCell own = cell();
+        if (id == own.id) {
+            if (own.open() <= 0) {
+                throw unmatched(token);
+            }
+            own.unlockOwn(idx);
+            return;
+        }
+        SrcuReaderCell[] cs = cells;
+        if (id >= cs.length) {
+            throw new IllegalArgumentException("not a token from readLock of " + describe() + ": " + token);
+        }
+        SrcuReaderCell opener = cs[id];
+        if (opener.open() <= 0) {
+            throw unmatched(token);
+        }
+        opener.depart();
+        own.incrementUnlock(idx);
+    }
+
+    /** The end of a guard's section (closed once, by its CAS). */
+    void unlock(SrcuReaderCell opener, Thread openerThread, int idx) {
+        if (Thread.currentThread() == openerThread) {
+            opener.unlockOwn(idx);
+        } else {
+            opener.depart();
+            cell().incrementUnlock(idx);
+        }
+    }
+
+    private ModuleException unmatched(int token) {
+        String text = "srcu: " + describe() + ": readUnlock(" + token + ") without an open read-side section; refused";
+        report(text);
+        return new ModuleException(Errno.EINVAL, text);
     }
 
     @Override
     public Guard enter() {
-        SrcuReaderCell c = myCell.get();
-        return new SrcuReadGuard(this, c, readLock(c));
+        return new SrcuReadGuard(this);
     }
+
+    /**
+     * Whether the calling thread is inside a read-side section of this domain: it opened one
+     * that is not closed yet (on any thread). Reads only the caller's own cell; for the
+     * container's self-wait checks (an unload of this domain's module from inside it is EDEADLK).
+     */
+    public boolean inReadSection() {
+        SrcuReaderCell c = myCell.get();
+        if (c == null) {
+            c = owned(Thread.currentThread());
+        }
+        return c != null && c.open() > 0;
+    }
+
+    /** Whether the calling thread is running one of this domain's callbacks. */
+    public boolean inCallback() {
+        return worker == Thread.currentThread();
+    }
+
+    // ------------------------------------------------------------------ grace periods
 
     @Override
     public void synchronize() {
         checkNotRetired();
+        if (inReadSection()) {
+            throw new ModuleException(Errno.EDEADLK, "synchronize() on " + describe()
+                    + " inside one of its own read-side sections would wait for itself");
+        }
         try {
             gracePeriod(true);
         } catch (InterruptedException e) {
@@ -180,7 +325,10 @@ public final class SrcuStruct implements SrcuDomain {
         }
     }
 
-    /** A grace period that an interrupt does not cut short (unload must finish). */
+    /**
+     * A grace period that an interrupt does not cut short (unload must finish). No self-wait
+     * check: the container checks {@link #inReadSection()} before it starts an unload.
+     */
     public void synchronizeUninterruptibly() {
         try {
             gracePeriod(false); // defers an interrupt and sets it again when done
@@ -190,6 +338,7 @@ public final class SrcuStruct implements SrcuDomain {
     }
 
     private void gracePeriod(boolean interruptible) throws InterruptedException {
+        VarHandle.fullFence(); // F: the caller's earlier stores before the snapshot (rcu_seq_snap's smp_mb)
         long snap = gpStarted;
         if (interruptible) {
             updateLock.lockInterruptibly();
@@ -212,7 +361,6 @@ public final class SrcuStruct implements SrcuDomain {
             VarHandle.fullFence();
             gpCompleted = number;
             gracePeriods.incrementAndGet();
-            pruneDeadCells();
         } finally {
             updateLock.unlock();
             if (interrupted) {
@@ -243,28 +391,41 @@ public final class SrcuStruct implements SrcuDomain {
             } else {
                 long now = System.nanoTime();
                 if (start == 0) {
-                    start = now;
-                    nextReport = now + STALL_REPORT_NANOS;
-                } else if (now - nextReport > 0 && log != null) {
-                    log.warn("srcu: " + describe() + " grace period stalled for "
-                            + TimeUnit.NANOSECONDS.toSeconds(now - start) + " s: " + activeReaders() + " reader(s) inside");
-                    nextReport = now + STALL_REPORT_NANOS;
+                    start = now - 1; // the first 64 spins are microseconds
+                    nextReport = start + stallNanos;
+                } else if (now - nextReport >= 0) {
+                    reportStall(idx, now - start);
+                    nextReport = now + stallNanos;
                 }
                 LockSupport.parkNanos(Math.min(1_000_000L, 1_000L << Math.min(spins - 64, 10)));
             }
         }
     }
 
-    /** Whether no reader counted in rank {@code idx} is inside; see the notes. */
+    /** Linux's "INFO: rcu detected stalls": dmesg and taint W; the wait goes on. */
+    private void reportStall(int idx, long nanos) {
+        report("srcu: INFO: " + describe() + " grace period stalled for " + TimeUnit.NANOSECONDS.toMillis(nanos)
+                + " ms waiting for rank " + idx + ": " + activeReaders() + " reader(s) inside, " + cells.length
+                + " reader cell(s); a module holds a read-side section open");
+    }
+
+    /** Whether no reader counted in rank {@code idx} is inside; see the notes. Under updateLock. */
     boolean readersIdle(int idx) {
-        long unlocks = retiredUnlocks[idx];
+        long unlocks = 0;
         for (SrcuReaderCell c : cells) {
             unlocks += c.unlocks(idx);
         }
         VarHandle.fullFence(); // A
-        long locks = retiredLocks[idx];
+        long locks = excess[idx];
         for (SrcuReaderCell c : cells) {
             locks += c.locks(idx);
+        }
+        if (unlocks > locks) { // only an unmatched unlock can do this: (1) in the notes
+            long surplus = unlocks - locks;
+            excess[idx] += surplus;
+            report("srcu: " + describe() + ": " + surplus + " unmatched readUnlock(s) in rank " + idx
+                    + "; counted as reads so grace periods can end");
+            return false; // look again: readers inside may still be hidden by the surplus
         }
         return locks == unlocks;
     }
@@ -273,8 +434,8 @@ public final class SrcuStruct implements SrcuDomain {
     long activeReaders() {
         long n = 0;
         for (int idx = 0; idx < 2; idx++) {
-            long locks = retiredLocks[idx];
-            long unlocks = retiredUnlocks[idx];
+            long locks = excess[idx];
+            long unlocks = 0;
             for (SrcuReaderCell c : cells) {
                 unlocks += c.unlocks(idx);
                 locks += c.locks(idx);
@@ -284,27 +445,7 @@ public final class SrcuStruct implements SrcuDomain {
         return n;
     }
 
-    /** Folds cells of dead threads into the retired counts (under updateLock). */
-    private void pruneDeadCells() {
-        SrcuReaderCell[] cs = cells;
-        if (cs.length < 64 || gpCompleted % 64 != 0) {
-            return;
-        }
-        synchronized (cellsLock) {
-            List<SrcuReaderCell> keep = new ArrayList<>();
-            for (SrcuReaderCell c : cells) {
-                if (c.ownerDead()) {
-                    for (int idx = 0; idx < 2; idx++) {
-                        retiredLocks[idx] += c.locks(idx);
-                        retiredUnlocks[idx] += c.unlocks(idx);
-                    }
-                } else {
-                    keep.add(c);
-                }
-            }
-            cells = keep.toArray(new SrcuReaderCell[0]);
-        }
-    }
+    // ------------------------------------------------------------------ callbacks
 
     @Override
     public void call(Runnable callback) {
@@ -320,48 +461,78 @@ public final class SrcuStruct implements SrcuDomain {
         if (workerScheduled.compareAndSet(false, true)) {
             try {
                 executor.execute(this::drain);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                drain(); // the container is stopping: run the batch here rather than strand it
+            } catch (RejectedExecutionException e) {
+                // the container is stopping: a thread of its own, never the caller's (it may be a reader)
+                try {
+                    Thread t = new Thread(this::drain, "kmod4j-srcu-" + describe());
+                    t.setDaemon(true);
+                    t.start();
+                } catch (Throwable t) {
+                    workerScheduled.set(false);
+                    report("srcu: " + describe() + ": no thread to run callbacks (" + t + "); "
+                            + pending.get() + " callback(s) wait for the next call or barrier");
+                }
             }
         }
     }
 
     private void drain() {
-        for (;;) {
-            List<Runnable> batch = new ArrayList<>();
-            for (Runnable r; (r = callbacks.poll()) != null;) {
-                batch.add(r);
-            }
-            if (batch.isEmpty()) {
-                workerScheduled.set(false);
-                if (callbacks.isEmpty() || !workerScheduled.compareAndSet(false, true)) {
-                    return;
+        worker = Thread.currentThread();
+        try {
+            for (;;) {
+                List<Runnable> batch = new ArrayList<>();
+                for (Runnable r; (r = callbacks.poll()) != null;) {
+                    batch.add(r);
                 }
-                continue;
-            }
-            synchronizeUninterruptibly();
-            for (Runnable cb : batch) {
-                if (cb instanceof BarrierMarker) {
-                    cb.run();
+                if (batch.isEmpty()) {
+                    worker = null;
+                    workerScheduled.set(false);
+                    if (callbacks.isEmpty() || !workerScheduled.compareAndSet(false, true)) {
+                        return;
+                    }
+                    worker = Thread.currentThread();
                     continue;
                 }
-                try {
-                    if (retired) {
-                        leaked.incrementAndGet();
-                    } else {
-                        cb.run();
-                    }
-                } catch (Throwable t) {
-                    report("srcu: " + describe() + " callback " + cb + " threw " + t);
-                } finally {
-                    pending.decrementAndGet();
+                synchronizeUninterruptibly();
+                runBatch(batch);
+            }
+        } finally {
+            if (worker == Thread.currentThread()) {
+                worker = null;
+            }
+        }
+    }
+
+    private void runBatch(List<Runnable> batch) {
+        for (Runnable cb : batch) {
+            if (cb instanceof BarrierMarker) {
+                cb.run();
+                continue;
+            }
+            try {
+                if (retired) {
+                    leaked.incrementAndGet();
+                } else {
+                    cb.run();
                 }
+            } catch (Throwable t) {
+                report("srcu: " + describe() + " callback " + cb + " threw " + t);
+            } finally {
+                pending.decrementAndGet();
             }
         }
     }
 
     @Override
     public void barrier() {
+        if (inReadSection()) {
+            throw new ModuleException(Errno.EDEADLK, "barrier() on " + describe()
+                    + " inside one of its own read-side sections would wait for itself");
+        }
+        if (inCallback()) {
+            throw new ModuleException(Errno.EDEADLK, "barrier() on " + describe()
+                    + " from one of its own callbacks would wait for itself");
+        }
         BarrierMarker marker = queueBarrier();
         if (marker == null) {
             return;
@@ -404,6 +575,8 @@ public final class SrcuStruct implements SrcuDomain {
         kick();
         return marker;
     }
+
+    // ------------------------------------------------------------------ retirement and reports
 
     @Override
     public boolean cleanup() {

@@ -331,7 +331,11 @@ public class SrcuLincheckTest {
     @Test
     public void aGuardClosedOnAnotherThreadEndsTheSection() throws Exception {
         SrcuStruct d = domain(pool);
-        SrcuDomain.Guard g = pool.submit(d::enter).get(10, TimeUnit.SECONDS);
+        SrcuDomain.Guard[] opened = new SrcuDomain.Guard[1];
+        Thread opener = new Thread(() -> opened[0] = d.enter()); // not a pool thread: the section is its
+        opener.start();
+        opener.join();
+        SrcuDomain.Guard g = opened[0];
         Future<?> sync = pool.submit(d::synchronize);
         assertStillRunning(sync, "synchronize returned while a handed-off guard was open");
         Thread closer = new Thread(g::close);

@@ -35,7 +35,8 @@ import org.kmod4j.api.Taint;
 /**
  * SRCU torture test (Linux rcutorture in spirit) for {@link SrcuStruct}: random readers
  * (nesting, brief blocking, sections handed to another thread to unlock, threads that die with a
- * section open, short-lived reader threads so dead cells get pruned), synchronizers, call()
+ * section open, short-lived reader threads whose cells new ones take over; self-waits inside a
+ * section, which must be refused with EDEADLK), synchronizers, call()
  * callbacks and barriers, all at once on more threads than cores.
  *
  * <p>Bookkeeping: every read-side section owns a {@link Section} token that is put in
@@ -89,8 +90,10 @@ public class SrcuTortureTest {
     private final Set<Integer> returnedCalls = ConcurrentHashMap.newKeySet();
 
     private final AtomicLong stats[] = {new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(),
-            new AtomicLong(), new AtomicLong()};
-    private static final int SECTIONS = 0, SYNCS = 1, CALLBACKS = 2, BARRIERS = 3, HANDOFFS = 4, THREADS = 5;
+            new AtomicLong(), new AtomicLong(), new AtomicLong()};
+    private static final int SECTIONS = 0, SYNCS = 1, CALLBACKS = 2, BARRIERS = 3, HANDOFFS = 4, THREADS = 5, SELFWAITS = 6;
+    /** Threads alive at once: 3 readers, 1 short reader, churn, hand-off, 2 sync, 2 callers, 2 workers, main. */
+    private static final int MAX_CELLS = 14 + 8; // + dead short readers whose handed-off section is still open
 
     private void failure(String what) {
         if (failures.size() < 20) {
@@ -150,6 +153,12 @@ public class SrcuTortureTest {
             stats[HANDOFFS].incrementAndGet(); // another thread ends it, later
             return;
         }
+        if (!d.inReadSection()) {
+            failure("inReadSection() is false inside a section opened on this thread");
+        }
+        if (what == 99 && depth == 0) {
+            selfWait(d); // inside its own section: refused at once, never a wait
+        }
         if (what < 25 && depth < 3) {
             readSection(d, handoffs, depth + 1);
         } else if (what < 30) {
@@ -166,6 +175,22 @@ public class SrcuTortureTest {
             g.close();
         } else {
             d.readUnlock(idx);
+        }
+    }
+
+    private void selfWait(SrcuStruct d) {
+        try {
+            if (ThreadLocalRandom.current().nextBoolean()) {
+                d.synchronize();
+            } else {
+                d.barrier();
+            }
+            failure("synchronize/barrier inside the caller's own section was not refused");
+        } catch (ModuleException e) {
+            if (e.errno() != Errno.EDEADLK) {
+                failure("self-wait refused with " + e.errno() + " instead of EDEADLK");
+            }
+            stats[SELFWAITS].incrementAndGet();
         }
     }
 
@@ -205,7 +230,7 @@ public class SrcuTortureTest {
                 }
             }, threads);
         }
-        // reader churn: short-lived threads (dead cells are pruned), some die with a section open
+        // reader churn: short-lived threads (new ones take over the cells of dead ones), some hand a section off and die
         start("reader-churn", () -> {
             while (!stop) {
                 Thread t = new Thread(() -> {
@@ -357,11 +382,13 @@ public class SrcuTortureTest {
             assertTrue("readers left inside: " + inside.size(), inside.isEmpty());
             assertTrue("cleanup of a quiet domain reports nothing: " + log.entries(), d.cleanup());
             assertFalse(taints.get().contains(Taint.WARN));
+            assertTrue("reader cells: " + d.cellCount() + " for at most " + MAX_CELLS + " threads at once",
+                    d.cellCount() <= MAX_CELLS);
         }
         callbackExecutor.shutdownNow();
-        System.out.printf("srcu torture %d s: %d sections, %d handoffs, %d short reader threads, %d synchronize, %d callbacks, %d barriers, %d grace periods%n",
+        System.out.printf("srcu torture %d s: %d sections, %d handoffs, %d short reader threads, %d synchronize, %d callbacks, %d barriers, %d grace periods, %d self-waits refused, %d reader cells%n",
                 SECONDS, stats[SECTIONS].get(), stats[HANDOFFS].get(), stats[THREADS].get(), stats[SYNCS].get(),
-                stats[CALLBACKS].get(), stats[BARRIERS].get(), d.gracePeriods());
+                stats[CALLBACKS].get(), stats[BARRIERS].get(), d.gracePeriods(), stats[SELFWAITS].get(), d.cellCount());
         if (!failures.isEmpty()) {
             fail(String.join("\n", failures));
         }
@@ -451,6 +478,8 @@ public class SrcuTortureTest {
             assertTrue(d.cleanup());
             assertTrue(log.entries().toString(), log.entries().isEmpty());
             assertFalse(taints.get().contains(Taint.WARN));
+            assertTrue("reader cells: " + d.cellCount() + " for at most " + MAX_CELLS + " threads at once",
+                    d.cellCount() <= MAX_CELLS);
         } finally {
             ex.shutdownNow();
         }
