@@ -8,8 +8,9 @@ import org.osgi.framework.BundleContext;
 /**
  * What the container hands a module's {@link ModuleInit}: its bundle context, parameters, SRCU
  * domains, references to other modules, notifier registration and log. Valid from COMING until
- * the module is freed; what a module takes through it (references, notifiers) is released for it
- * when it goes.
+ * the module goes (or its init is abandoned after a timeout); what a module takes through it
+ * (references, notifiers) is released for it then, and from then on every call that would act,
+ * {@link #container()}'s included, fails with {@link Errno#ENODEV}.
  *
  * <pre>{@code
  * public void init(ModuleContext context) {

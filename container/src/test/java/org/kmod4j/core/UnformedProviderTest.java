@@ -46,9 +46,8 @@ public class UnformedProviderTest extends KernelTestBase {
         return load;
     }
 
-    @Test
-    public void aUserOfAnUnformedProviderThatFailsFailsAndIsNotLinkedToIt() throws Exception {
-        CompletableFuture<Module> x = holdXUnformed(true);
+    /** Starts y's load (y uses x) and returns once it waits (or is done). */
+    private CompletableFuture<Module> loadYWhileXLoads() throws Exception {
         Path y = jars.module("y", "X-Test-Uses", "x");
         Thread[] loader = new Thread[1];
         CompletableFuture<Module> loadY = async("insmod y", () -> {
@@ -56,6 +55,13 @@ public class UnformedProviderTest extends KernelTestBase {
             return kernel.load(y, null);
         });
         awaitTrue(5, "y's load waiting for x or done", () -> loader[0] != null && waitingOrDone(loader[0]) || loadY.isDone());
+        return loadY;
+    }
+
+    @Test
+    public void aUserOfAnUnformedProviderThatFailsFailsAndIsNotLinkedToIt() throws Exception {
+        CompletableFuture<Module> x = holdXUnformed(true);
+        CompletableFuture<Module> loadY = loadYWhileXLoads();
         release.countDown();
         assertEquals(Errno.ENOENT, errnoWithin(5, x, "x's load"));
         Errno e = errnoWithin(5, loadY, "y's load");
@@ -67,13 +73,7 @@ public class UnformedProviderTest extends KernelTestBase {
     @Test
     public void aUserOfAnUnformedProviderWaitsAndLinksOnceItIsLive() throws Exception {
         CompletableFuture<Module> x = holdXUnformed(false);
-        Path y = jars.module("y", "X-Test-Uses", "x");
-        Thread[] loader = new Thread[1];
-        CompletableFuture<Module> loadY = async("insmod y", () -> {
-            loader[0] = Thread.currentThread();
-            return kernel.load(y, null);
-        });
-        awaitTrue(5, "y's load waiting for x or done", () -> loader[0] != null && waitingOrDone(loader[0]) || loadY.isDone());
+        CompletableFuture<Module> loadY = loadYWhileXLoads();
         assertFalse("y waits while x is UNFORMED", loadY.isDone());
         release.countDown();
         Module mx = within(5, x, "x's load");
