@@ -60,11 +60,22 @@ import org.kmod4j.core.TaintFlags;
  * opening cell has no open section: on the owner open() is exact; on another thread departed
  * is read before nest (acquire), so every departure it counts comes with the nest increment of
  * its section (that section's open happened before the departing thread got the token). A guard
- * is closed once: a CAS on its state, so two threads closing it count one unlock. An unmatched
- * unlock that still gets through (a token unlocked twice inside a nested section) is caught on
- * the update side: by (1) below, unlocks > locks in a rank can only come from one, so the
- * surplus is reported and added to excess[idx], which counts as locks; without that, every
- * later grace period would wait for locks == unlocks forever.
+ * is closed once: its closed flag is tested and set under the guard's monitor, so two threads
+ * closing it count one unlock (the monitor's enter is a CAS when the guard is shared; when it
+ * does not escape, C2 elides the lock and scalar-replaces the guard, which a VarHandle CAS on
+ * the flag prevents: 40 B/op measured against 0). The unlock itself is ordered after the flag
+ * by program order on the closing thread; its release store is what the updater pairs with.
+ * An unmatched unlock that still gets through (a token unlocked twice inside a nested
+ * section) is caught on the update side: by (1) below, unlocks > locks in a rank can only come
+ * from one, so the surplus is reported and added to excess[idx], which counts as locks; without
+ * that, every later grace period would wait for locks == unlocks forever. Until it is seen, such
+ * a surplus can hide a reader and end a grace period early: the read-side refusal is the guard,
+ * the update side only keeps the domain usable and says so.
+ *
+ * nest and departed are owner-local bookkeeping for inReadSection() and the refusal; neither
+ * is read by the idle check, so they add no ordering obligation to the grace period: nest is an
+ * opaque store (a plain mov on x86) next to the lock counter on the same line, departed an
+ * atomic add on the rare cross-thread close.
  *
  * Rank idle check, readersIdle(idx): sum unlock[idx] over cells (acquire loads); full fence
  * (A); re-read the cell array and sum lock[idx]; idle iff equal. (1) Any unlock counted was
