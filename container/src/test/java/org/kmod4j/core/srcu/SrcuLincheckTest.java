@@ -7,7 +7,6 @@ import static org.junit.Assert.fail;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,11 +38,7 @@ public class SrcuLincheckTest {
 
     private static final int INVOCATIONS = Integer.getInteger("kmod4j.lincheck.invocations", 300);
 
-    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "srcu-test");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService pool = DaemonPool.create("srcu-test");
 
     @After
     public void stopPool() {
@@ -178,6 +173,34 @@ public class SrcuLincheckTest {
             check(runs.get() == 1, "barrier returned before the callback ran (runs=" + runs.get() + ")");
             join(reader);
             check(!violated.get(), "a callback ran while a reader that was inside at call() was still inside");
+        });
+    }
+
+    /**
+     * A reader on a cell taken over from a dead thread (issue 12: bounded cells) is waited for
+     * like any other: the counts the dead thread left and the new owner's add up.
+     */
+    @Test
+    public void aReaderOnAReclaimedCellIsWaitedFor() {
+        Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            SrcuStruct d = domain(Runnable::run);
+            Thread dead = new Thread(() -> d.enter().close());
+            dead.start();
+            join(dead);
+            AtomicInteger phase = new AtomicInteger();
+            Thread reader = new Thread(() -> {
+                int token = d.readLock(); // takes over the dead thread's cell
+                phase.set(1);
+                phase.set(2);
+                d.readUnlock(token);
+            });
+            reader.start();
+            int before = phase.get();
+            d.synchronize();
+            int after = phase.get();
+            join(reader);
+            check(before != 1 || after == 2, "synchronize returned while a reader on a reclaimed cell was inside");
+            check(d.cellCount() == 1, "a dead thread's cell was not reused: " + d.cellCount() + " cells");
         });
     }
 

@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +30,7 @@ import org.kmod4j.core.TaintFlags;
  * with a bounded wait, so on code that waits for itself the test fails instead of hanging.
  */
 public class SrcuSelfWaitTest {
-    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "srcu-selfwait-test");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService pool = DaemonPool.create("srcu-selfwait-test");
 
     @After
     public void stopPool() {

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,11 +27,7 @@ import org.kmod4j.core.TaintFlags;
 public class SrcuUnmatchedUnlockTest {
     private static final int INVOCATIONS = Integer.getInteger("kmod4j.lincheck.invocations", 300);
 
-    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "srcu-unmatched-test");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService pool = DaemonPool.create("srcu-unmatched-test");
     private final KernelLog log = new KernelLog(256);
     private final TaintFlags taints = new TaintFlags();
 
