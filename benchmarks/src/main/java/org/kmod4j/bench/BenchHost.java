@@ -92,6 +92,11 @@ public final class BenchHost implements BundleHost {
         }
 
         @Override
+        public Set<Long> consumers() {
+            return Set.of();
+        }
+
+        @Override
         public void start() {
             state = Bundle.ACTIVE;
         }

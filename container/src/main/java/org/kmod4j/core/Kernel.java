@@ -183,6 +183,16 @@ public final class Kernel implements ModuleContainer {
         notifiers.close();
     }
 
+    /**
+     * The framework stopped, unresolved or uninstalled this bundle, and the container did not ask
+     * it to: a LIVE module on it is unloaded ({@link ModuleWithdrawal}).
+     * @param what what happened, for dmesg ("stopped", "uninstalled", …)
+     * @return whether a LIVE module was withdrawn
+     */
+    public boolean bundleWithdrawn(Bundle bundle, String what) {
+        return bundle != null && ModuleWithdrawal.withdraw(this, bundle.getBundleId(), what);
+    }
+
     /** An init (activator start + Module-Init) that runs longer fails with ETIMEDOUT; 0 = no limit. */
     public void initTimeout(long millis) {
         this.initTimeoutMillis = millis;

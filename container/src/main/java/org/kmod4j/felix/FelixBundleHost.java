@@ -20,8 +20,6 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.namespace.BundleNamespace;
-import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
@@ -91,10 +89,7 @@ final class FelixBundleHost implements BundleHost {
             List<String> missing = new ArrayList<>();
             BundleRevision revision = bundle.adapt(BundleRevision.class);
             for (Requirement r : revision.getRequirements(null)) {
-                String resolution = r.getDirectives().get(Namespace.REQUIREMENT_RESOLUTION_DIRECTIVE);
-                String effective = r.getDirectives().get(Namespace.REQUIREMENT_EFFECTIVE_DIRECTIVE);
-                if (Namespace.RESOLUTION_OPTIONAL.equals(resolution)
-                        || (effective != null && !Namespace.EFFECTIVE_RESOLVE.equals(effective))) {
+                if (!Requirements.mandatory(r)) {
                     continue;
                 }
                 Collection<?> providers = frameworkWiring.findProviders(r);
@@ -136,26 +131,43 @@ final class FelixBundleHost implements BundleHost {
             return packages;
         }
 
+        /** Every namespace: packages, bundles, host (a fragment), extenders, capabilities, dynamic imports. */
         @Override
         public Set<Long> providers() {
             Set<Long> ids = new LinkedHashSet<>();
             BundleWiring wiring = bundle.adapt(BundleWiring.class);
-            if (wiring == null) {
-                return ids;
-            }
-            for (String ns : List.of(PackageNamespace.PACKAGE_NAMESPACE, BundleNamespace.BUNDLE_NAMESPACE)) {
-                List<BundleWire> wires = wiring.getRequiredWires(ns);
-                if (wires != null) {
-                    for (BundleWire w : wires) {
-                        ids.add(w.getProviderWiring().getBundle().getBundleId());
-                    }
+            List<BundleWire> wires = wiring == null ? null : wiring.getRequiredWires(null);
+            if (wires != null) {
+                for (BundleWire w : wires) {
+                    ids.add(w.getProvider().getBundle().getBundleId());
                 }
             }
             return ids;
         }
 
         @Override
+        public Set<Long> consumers() {
+            Set<Long> ids = new LinkedHashSet<>();
+            BundleWiring wiring = bundle.adapt(BundleWiring.class);
+            List<BundleWire> wires = wiring == null ? null : wiring.getProvidedWires(null);
+            if (wires != null) {
+                for (BundleWire w : wires) {
+                    ids.add(w.getRequirer().getBundle().getBundleId());
+                }
+            }
+            return ids;
+        }
+
+        private boolean fragment() {
+            BundleRevision revision = bundle.adapt(BundleRevision.class);
+            return revision != null && (revision.getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
+        }
+
+        @Override
         public void start() {
+            if (fragment()) {
+                return; // a fragment is never started: it lives in its host's class loader
+            }
             try {
                 bundle.start(Bundle.START_TRANSIENT);
             } catch (BundleException e) {
