@@ -14,6 +14,9 @@ public interface BundleHost {
     /** Installs the jar as a bundle without starting it. */
     Hosted install(ModuleManifest manifest);
 
+    /** Ids of the installed bundles (0: the framework) with a capability matching the requirement. */
+    Set<Long> providers(String namespace, String filter);
+
     /** A bundle installed for a module. */
     interface Hosted {
 

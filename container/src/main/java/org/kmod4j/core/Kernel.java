@@ -139,7 +139,7 @@ public final class Kernel implements ModuleContainer {
     @Override
     public ModuleInfo inspect(Path jar) {
         try (ModuleManifest m = ModuleManifest.read(jar)) {
-            return m;
+            return ModuleRequirements.withDepends(m, ModuleRequirements.depends(this, m));
         }
     }
 

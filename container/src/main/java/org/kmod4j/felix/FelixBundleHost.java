@@ -24,6 +24,7 @@ import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.resource.Capability;
 import org.osgi.resource.Namespace;
 import org.osgi.resource.Requirement;
 
@@ -59,6 +60,15 @@ final class FelixBundleHost implements BundleHost {
         } catch (IOException e) {
             throw new ModuleException(Errno.EIO, KmodWording.insertError(manifest.filename(), Errno.EIO) + " (" + e + ")", e);
         }
+    }
+
+    @Override
+    public Set<Long> providers(String namespace, String filter) {
+        Set<Long> ids = new LinkedHashSet<>();
+        for (Capability c : frameworkWiring.findProviders(new FilterRequirement(namespace, filter))) {
+            ids.add(((BundleRevision) c.getResource()).getBundle().getBundleId());
+        }
+        return ids;
     }
 
     private final class FelixHosted implements Hosted {

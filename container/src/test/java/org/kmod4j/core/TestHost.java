@@ -45,6 +45,18 @@ final class TestHost implements BundleHost {
         return h;
     }
 
+    /** Bundles whose module name the filter names (the test host has no capabilities of its own). */
+    @Override
+    public Set<Long> providers(String namespace, String filter) {
+        Set<Long> ids = new LinkedHashSet<>();
+        for (TestHosted h : installed.values()) {
+            if (filter != null && filter.contains("=" + h.name + ")")) {
+                ids.add(h.id);
+            }
+        }
+        return ids;
+    }
+
     /** Installed bundles by module name. */
     Set<String> installedNames() {
         Set<String> names = new LinkedHashSet<>();

@@ -189,6 +189,25 @@ public class WiringHoldersIT {
         container.unload("tm_lib", UnloadOptions.defaults());
     }
 
+    /** {@code modinfo -F depends FILE}. */
+    private String dependsOf(String key) {
+        return Kmod.ok(processor, "kmod:modinfo -F depends " + KmodOptions.jar(key)).trim();
+    }
+
+    @Test
+    public void modinfoOfAJarNotLoadedComputesDependsFromItsMandatoryRequirements() {
+        assertEquals("nothing loaded: the requirement itself",
+                "osgi.extender (&(osgi.extender=osgi.component)(version>=1.5.0)(!(version>=2.0.0)))", dependsOf("tm-ds"));
+        assertEquals("acc.cap (acc.cap=x)", dependsOf("tm-capuser"));
+        assertEquals("a DynamicImport-Package is no dependency", "", dependsOf("tm-dynamic"));
+        loadScr();
+        load("tm-capprovider");
+        assertEquals(SCR, dependsOf("tm-ds"));
+        assertEquals("acc.capprovider", dependsOf("tm-capuser"));
+        // SCR's optional imports and DynamicImport-Package (cm, log, metatype, gogo) are not listed
+        assertEquals("org.osgi.service.component,org.osgi.util.promise", dependsOf("scr"));
+    }
+
     @Test
     public void unknownSymbolNamesOnlyMandatoryRequirements() {
         String before = snapshot(context, container, processor);
