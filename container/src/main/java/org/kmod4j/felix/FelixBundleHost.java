@@ -19,7 +19,11 @@ import org.kmod4j.core.ModuleManifest;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.namespace.HostNamespace;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
@@ -90,8 +94,47 @@ final class FelixBundleHost implements BundleHost {
             if (frameworkWiring.resolveBundles(List.of(bundle))) {
                 return;
             }
+            String host = resolvedHost();
+            if (host != null) {
+                // Felix attaches a fragment only while its host resolves; refreshing a live host
+                // module behind its back is not the container's to do
+                throw new ModuleException(Errno.EBUSY, KmodWording.insertError(filename, Errno.EBUSY)
+                        + " (fragment of " + host + ", which is already resolved: the framework attaches a fragment"
+                        + " only while its host resolves)");
+            }
             throw new ModuleException(Errno.ENOENT, KmodWording.insertError(filename, Errno.ENOENT)
                     + " (missing requirement: " + String.join("; ", unsatisfied()) + ")");
+        }
+
+        /**
+         * For a fragment whose host is already resolved, the host's symbolic name; else null.
+         * Matched by hand: findProviders leaves out hosts that can no longer take a fragment.
+         */
+        private String resolvedHost() {
+            BundleRevision revision = bundle.adapt(BundleRevision.class);
+            if (revision == null || (revision.getTypes() & BundleRevision.TYPE_FRAGMENT) == 0) {
+                return null;
+            }
+            for (Requirement r : revision.getRequirements(HostNamespace.HOST_NAMESPACE)) {
+                Filter filter;
+                try {
+                    filter = FrameworkUtil.createFilter(r.getDirectives().get(Namespace.REQUIREMENT_FILTER_DIRECTIVE));
+                } catch (InvalidSyntaxException | NullPointerException e) {
+                    return null;
+                }
+                for (Bundle host : system.getBundles()) {
+                    BundleRevision hr = host.adapt(BundleRevision.class);
+                    if (hr == null || (host.getState() & (Bundle.INSTALLED | Bundle.UNINSTALLED)) != 0) {
+                        continue;
+                    }
+                    for (Capability c : hr.getCapabilities(HostNamespace.HOST_NAMESPACE)) {
+                        if (filter.matches(c.getAttributes())) {
+                            return host.getSymbolicName();
+                        }
+                    }
+                }
+            }
+            return null;
         }
 
         /** The mandatory requirements no installed bundle provides. */

@@ -189,6 +189,22 @@ public class WiringHoldersIT {
         container.unload("tm_lib", UnloadOptions.defaults());
     }
 
+    @Test
+    public void aFragmentCannotJoinAHostFelixHasAlreadyResolved() {
+        String empty = snapshot(context, container, processor);
+        ModuleException e = failure(Errno.ENOENT, () -> load("tm-fragment"));
+        assertTrue(e.getMessage(), e.getMessage().contains("missing requirement: osgi.wiring.host (&(osgi.wiring.host=acc.host)"));
+        assertNoTrace("insmod a fragment without its host", empty, context, container, processor);
+
+        load("tm-host");
+        assertEquals("acc.host", dependsOf("tm-fragment"));
+        String hostLoaded = snapshot(context, container, processor);
+        // Felix 7 attaches a fragment only while its host resolves; a live host is not refreshed behind its back
+        e = failure(Errno.EBUSY, () -> load("tm-fragment"));
+        assertTrue(e.getMessage(), e.getMessage().contains("fragment of acc.host, which is already resolved"));
+        assertNoTrace("insmod a fragment of a resolved host", hostLoaded, context, container, processor);
+    }
+
     /** {@code modinfo -F depends FILE}. */
     private String dependsOf(String key) {
         return Kmod.ok(processor, "kmod:modinfo -F depends " + KmodOptions.jar(key)).trim();
