@@ -251,6 +251,9 @@ final class FelixBundleHost implements BundleHost {
                     bundle.uninstall();
                 } catch (BundleException e) {
                     throw new IllegalStateException("uninstall failed: " + e.getMessage(), e);
+                } catch (IllegalStateException alreadyUninstalled) {
+                    // the framework's own uninstall finished in between (a module followed after
+                    // an uninstall behind the container's back): the refresh below is still due
                 }
             }
             CountDownLatch refreshed = new CountDownLatch(1);
