@@ -35,6 +35,11 @@ public final class BenchHost implements BundleHost {
         return installed.size();
     }
 
+    @Override
+    public Set<Long> providers(String namespace, String filter) {
+        return Set.of();
+    }
+
     final class MemHosted implements Hosted {
         final long id;
         final String name;
@@ -88,6 +93,11 @@ public final class BenchHost implements BundleHost {
 
         @Override
         public Set<Long> providers() {
+            return Set.of();
+        }
+
+        @Override
+        public Set<Long> consumers() {
             return Set.of();
         }
 

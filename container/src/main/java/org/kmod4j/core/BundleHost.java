@@ -14,6 +14,9 @@ public interface BundleHost {
     /** Installs the jar as a bundle without starting it. */
     Hosted install(ModuleManifest manifest);
 
+    /** Ids of the installed bundles (0: the framework) with a capability matching the requirement. */
+    Set<Long> providers(String namespace, String filter);
+
     /** A bundle installed for a module. */
     interface Hosted {
 
@@ -31,8 +34,14 @@ public interface BundleHost {
         /** Packages whose classes the bundle itself contains (after resolve). */
         Set<String> packages();
 
-        /** Ids of the bundles this one is wired to (packages imported, bundles required). */
+        /**
+         * Ids of the bundles this one is wired to now, in every namespace (packages, bundles,
+         * host, extenders, capabilities, wires a dynamic import made since).
+         */
         Set<Long> providers();
+
+        /** Ids of the bundles wired to this one now, in every namespace. */
+        Set<Long> consumers();
 
         /** Starts the bundle: its Bundle-Activator runs. */
         void start();

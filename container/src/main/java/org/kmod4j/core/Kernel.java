@@ -185,7 +185,7 @@ public final class Kernel implements ModuleContainer {
     @Override
     public ModuleInfo inspect(Path jar) {
         try (ModuleManifest m = ModuleManifest.read(jar)) {
-            return m;
+            return ModuleRequirements.withDepends(m, ModuleRequirements.depends(this, m));
         }
     }
 
@@ -227,6 +227,16 @@ public final class Kernel implements ModuleContainer {
     public void shutdown() {
         leakCheck(0);
         notifiers.close();
+    }
+
+    /**
+     * The framework stopped, unresolved or uninstalled this bundle, and the container did not ask
+     * it to: a LIVE module on it is unloaded ({@link ModuleWithdrawal}).
+     * @param what what happened, for dmesg ("stopped", "uninstalled", …)
+     * @return whether a LIVE module was withdrawn
+     */
+    public boolean bundleWithdrawn(Bundle bundle, String what) {
+        return bundle != null && ModuleWithdrawal.withdraw(this, bundle.getBundleId(), what);
     }
 
     /** An init (activator start + Module-Init) that runs longer fails with ETIMEDOUT; 0 = no limit. */

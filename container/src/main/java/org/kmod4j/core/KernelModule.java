@@ -273,12 +273,18 @@ public final class KernelModule implements Module {
 
     @Override
     public List<String> holders() {
+        WireLinks.linkHolders(kernel, this);
         return names(holders);
     }
 
     @Override
     public List<String> uses() {
+        WireLinks.linkUses(kernel, this);
         return names(uses);
+    }
+
+    boolean usesModule(KernelModule target) {
+        return uses.contains(target);
     }
 
     /** Linux {@code add_module_usage}: this uses target; under the module mutex. */
@@ -294,6 +300,25 @@ public final class KernelModule implements Module {
         target.holders = List.copyOf(h);
     }
 
+    /** Drops the link from this to target (the caller puts target's reference); under the module mutex. */
+    boolean dropUse(KernelModule target) {
+        if (!uses.contains(target)) {
+            return false;
+        }
+        List<KernelModule> u = new ArrayList<>(uses);
+        u.remove(target);
+        uses = List.copyOf(u);
+        List<KernelModule> h = new ArrayList<>(target.holders);
+        h.remove(this);
+        target.holders = List.copyOf(h);
+        return true;
+    }
+
+    /** Modules holding this one now, without linking new wires; under the module mutex. */
+    List<KernelModule> holderModules() {
+        return holders;
+    }
+
     /** Linux {@code module_unload_free}: drops every use link; under the module mutex. */
     List<KernelModule> dropUses() {
         List<KernelModule> dropped = uses;
@@ -306,7 +331,7 @@ public final class KernelModule implements Module {
         return dropped;
     }
 
-    private static List<String> names(List<KernelModule> modules) {
+    static List<String> names(List<KernelModule> modules) {
         List<String> n = new ArrayList<>();
         for (KernelModule m : modules) {
             n.add(m.name());

@@ -53,8 +53,10 @@ public final class ModuleManifest implements ModuleInfo, AutoCloseable {
     private final boolean permanent;
     private final List<ParameterSpec> parameterSpecs;
     private final Map<String, List<String>> fields;
+    private final Attributes main;
 
     private ModuleManifest(Path path, Path source, Attributes main, long size, String digest) {
+        this.main = main;
         this.path = path;
         this.source = source;
         this.size = size;
@@ -331,5 +333,10 @@ public final class ModuleManifest implements ModuleInfo, AutoCloseable {
     @Override
     public Map<String, List<String>> fields() {
         return fields;
+    }
+
+    /** A main-section header as written, or null. */
+    String header(String headerName) {
+        return main.getValue(headerName);
     }
 }

@@ -39,6 +39,7 @@ public final class ContainerActivator implements BundleActivator {
     private ExecutorService executor;
     private NotifierWhiteboard notifiers;
     private RequesterTracker requesters;
+    private BundleWatch watch;
     private ServiceRegistration<?> registration;
 
     @Override
@@ -56,6 +57,8 @@ public final class ContainerActivator implements BundleActivator {
         notifiers.open(true);
         requesters = new RequesterTracker(context, kernel);
         requesters.open(true);
+        watch = new BundleWatch(context, kernel);
+        context.addBundleListener(watch);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Constants.SERVICE_DESCRIPTION, "kmod4j module container");
         props.put(STATE_DIR, lock.directory().toString());
@@ -65,6 +68,9 @@ public final class ContainerActivator implements BundleActivator {
 
     @Override
     public void stop(BundleContext context) {
+        if (watch != null) {
+            context.removeBundleListener(watch);
+        }
         if (registration != null) {
             registration.unregister();
         }

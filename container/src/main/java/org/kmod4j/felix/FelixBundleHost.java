@@ -19,13 +19,16 @@ import org.kmod4j.core.ModuleManifest;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.namespace.BundleNamespace;
-import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.namespace.HostNamespace;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.resource.Capability;
 import org.osgi.resource.Namespace;
 import org.osgi.resource.Requirement;
 
@@ -63,6 +66,15 @@ final class FelixBundleHost implements BundleHost {
         }
     }
 
+    @Override
+    public Set<Long> providers(String namespace, String filter) {
+        Set<Long> ids = new LinkedHashSet<>();
+        for (Capability c : frameworkWiring.findProviders(new FilterRequirement(namespace, filter))) {
+            ids.add(((BundleRevision) c.getResource()).getBundle().getBundleId());
+        }
+        return ids;
+    }
+
     private final class FelixHosted implements Hosted {
         private final Bundle bundle;
         private final String filename;
@@ -82,8 +94,47 @@ final class FelixBundleHost implements BundleHost {
             if (frameworkWiring.resolveBundles(List.of(bundle))) {
                 return;
             }
+            String host = resolvedHost();
+            if (host != null) {
+                // Felix attaches a fragment only while its host resolves; refreshing a live host
+                // module behind its back is not the container's to do
+                throw new ModuleException(Errno.EBUSY, KmodWording.insertError(filename, Errno.EBUSY)
+                        + " (fragment of " + host + ", which is already resolved: the framework attaches a fragment"
+                        + " only while its host resolves)");
+            }
             throw new ModuleException(Errno.ENOENT, KmodWording.insertError(filename, Errno.ENOENT)
                     + " (missing requirement: " + String.join("; ", unsatisfied()) + ")");
+        }
+
+        /**
+         * For a fragment whose host is already resolved, the host's symbolic name; else null.
+         * Matched by hand: findProviders leaves out hosts that can no longer take a fragment.
+         */
+        private String resolvedHost() {
+            BundleRevision revision = bundle.adapt(BundleRevision.class);
+            if (revision == null || (revision.getTypes() & BundleRevision.TYPE_FRAGMENT) == 0) {
+                return null;
+            }
+            for (Requirement r : revision.getRequirements(HostNamespace.HOST_NAMESPACE)) {
+                Filter filter;
+                try {
+                    filter = FrameworkUtil.createFilter(r.getDirectives().get(Namespace.REQUIREMENT_FILTER_DIRECTIVE));
+                } catch (InvalidSyntaxException | NullPointerException e) {
+                    return null;
+                }
+                for (Bundle host : system.getBundles()) {
+                    BundleRevision hr = host.adapt(BundleRevision.class);
+                    if (hr == null || (host.getState() & (Bundle.INSTALLED | Bundle.UNINSTALLED)) != 0) {
+                        continue;
+                    }
+                    for (Capability c : hr.getCapabilities(HostNamespace.HOST_NAMESPACE)) {
+                        if (filter.matches(c.getAttributes())) {
+                            return host.getSymbolicName();
+                        }
+                    }
+                }
+            }
+            return null;
         }
 
         /** The mandatory requirements no installed bundle provides. */
@@ -91,10 +142,7 @@ final class FelixBundleHost implements BundleHost {
             List<String> missing = new ArrayList<>();
             BundleRevision revision = bundle.adapt(BundleRevision.class);
             for (Requirement r : revision.getRequirements(null)) {
-                String resolution = r.getDirectives().get(Namespace.REQUIREMENT_RESOLUTION_DIRECTIVE);
-                String effective = r.getDirectives().get(Namespace.REQUIREMENT_EFFECTIVE_DIRECTIVE);
-                if (Namespace.RESOLUTION_OPTIONAL.equals(resolution)
-                        || (effective != null && !Namespace.EFFECTIVE_RESOLVE.equals(effective))) {
+                if (!Requirements.mandatory(r)) {
                     continue;
                 }
                 Collection<?> providers = frameworkWiring.findProviders(r);
@@ -136,26 +184,43 @@ final class FelixBundleHost implements BundleHost {
             return packages;
         }
 
+        /** Every namespace: packages, bundles, host (a fragment), extenders, capabilities, dynamic imports. */
         @Override
         public Set<Long> providers() {
             Set<Long> ids = new LinkedHashSet<>();
             BundleWiring wiring = bundle.adapt(BundleWiring.class);
-            if (wiring == null) {
-                return ids;
-            }
-            for (String ns : List.of(PackageNamespace.PACKAGE_NAMESPACE, BundleNamespace.BUNDLE_NAMESPACE)) {
-                List<BundleWire> wires = wiring.getRequiredWires(ns);
-                if (wires != null) {
-                    for (BundleWire w : wires) {
-                        ids.add(w.getProviderWiring().getBundle().getBundleId());
-                    }
+            List<BundleWire> wires = wiring == null ? null : wiring.getRequiredWires(null);
+            if (wires != null) {
+                for (BundleWire w : wires) {
+                    ids.add(w.getProvider().getBundle().getBundleId());
                 }
             }
             return ids;
         }
 
         @Override
+        public Set<Long> consumers() {
+            Set<Long> ids = new LinkedHashSet<>();
+            BundleWiring wiring = bundle.adapt(BundleWiring.class);
+            List<BundleWire> wires = wiring == null ? null : wiring.getProvidedWires(null);
+            if (wires != null) {
+                for (BundleWire w : wires) {
+                    ids.add(w.getRequirer().getBundle().getBundleId());
+                }
+            }
+            return ids;
+        }
+
+        private boolean fragment() {
+            BundleRevision revision = bundle.adapt(BundleRevision.class);
+            return revision != null && (revision.getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
+        }
+
+        @Override
         public void start() {
+            if (fragment()) {
+                return; // a fragment is never started: it lives in its host's class loader
+            }
             try {
                 bundle.start(Bundle.START_TRANSIENT);
             } catch (BundleException e) {
@@ -186,6 +251,9 @@ final class FelixBundleHost implements BundleHost {
                     bundle.uninstall();
                 } catch (BundleException e) {
                     throw new IllegalStateException("uninstall failed: " + e.getMessage(), e);
+                } catch (IllegalStateException alreadyUninstalled) {
+                    // the framework's own uninstall finished in between (a module followed after
+                    // an uninstall behind the container's back): the refresh below is still due
                 }
             }
             CountDownLatch refreshed = new CountDownLatch(1);

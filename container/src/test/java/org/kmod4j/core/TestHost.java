@@ -53,6 +53,18 @@ final class TestHost implements BundleHost {
         return h;
     }
 
+    /** Bundles whose module name the filter names (the test host has no capabilities of its own). */
+    @Override
+    public Set<Long> providers(String namespace, String filter) {
+        Set<Long> ids = new LinkedHashSet<>();
+        for (TestHosted h : installed.values()) {
+            if (filter != null && filter.contains("=" + h.name + ")")) {
+                ids.add(h.id);
+            }
+        }
+        return ids;
+    }
+
     /** Installed bundles by module name. */
     Set<String> installedNames() {
         Set<String> names = new LinkedHashSet<>();
@@ -68,6 +80,8 @@ final class TestHost implements BundleHost {
         /** Dropped at uninstall, as a framework disposes the wiring on refresh. */
         volatile ClassLoader loader;
         volatile int state = Bundle.INSTALLED;
+        /** Wires made after resolve, as a DynamicImport-Package makes them: ids of providers. */
+        final Set<Long> laterWires = ConcurrentHashMap.newKeySet();
 
         TestHosted(long id, String name, Attributes attrs) {
             this.id = id;
@@ -129,6 +143,18 @@ final class TestHost implements BundleHost {
             if (uses != null) {
                 for (String u : uses.trim().split("\\s+")) {
                     installed.values().stream().filter(h -> h.name.equals(u)).forEach(h -> ids.add(h.id));
+                }
+            }
+            ids.addAll(laterWires);
+            return ids;
+        }
+
+        @Override
+        public Set<Long> consumers() {
+            Set<Long> ids = new LinkedHashSet<>();
+            for (TestHosted h : installed.values()) {
+                if (h.providers().contains(id)) {
+                    ids.add(h.id);
                 }
             }
             return ids;

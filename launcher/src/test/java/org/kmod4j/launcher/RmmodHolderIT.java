@@ -17,7 +17,9 @@ import org.junit.rules.TemporaryFolder;
 
 /**
  * From the packaged launcher ({@code java -jar target/kmod4j.jar -c}): a module with a holder
- * cannot be removed, forced or not. acpi_cpufreq imports cpufreq's package, so it holds cpufreq.
+ * cannot be removed, forced or not. acpi_cpufreq imports cpufreq's package, so it holds cpufreq; a
+ * DS bundle holds Felix SCR through its osgi.extender wire; acc.capuser holds acc.capprovider through
+ * its Require-Capability wire.
  */
 public class RmmodHolderIT {
 
@@ -39,6 +41,23 @@ public class RmmodHolderIT {
                 + "; rmmod -f cpufreq");
         assertEquals("stderr: " + run[2], "1", run[0]);
         assertEquals("rmmod: ERROR: Module cpufreq is in use by: acpi_cpufreq\n", run[2]);
+    }
+
+    @Test
+    public void scrHeldByADeclarativeServicesBundleIsNotRemoved() throws Exception {
+        String[] run = kmod4j("insmod " + property("osgi.function") + "; insmod " + property("osgi.promise")
+                + "; insmod " + property("osgi.component") + "; insmod " + property("scr")
+                + "; insmod " + property("tm.ds") + "; rmmod org.apache.felix.scr");
+        assertEquals("stderr: " + run[2], "1", run[0]);
+        assertEquals("rmmod: ERROR: Module org.apache.felix.scr is in use by: tm_ds\n", run[2]);
+    }
+
+    @Test
+    public void aCapabilityProviderHeldByItsUserIsNotRemovedEvenForced() throws Exception {
+        String[] run = kmod4j("insmod " + property("tm.capprovider") + "; insmod " + property("tm.capuser")
+                + "; rmmod -f acc.capprovider");
+        assertEquals("stderr: " + run[2], "1", run[0]);
+        assertEquals("rmmod: ERROR: Module acc.capprovider is in use by: acc.capuser\n", run[2]);
     }
 
     /** Runs {@code kmod4j -c script} in a fresh JVM with a fresh state directory: {status, out, err}. */

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.ModuleNotifier;
 import org.osgi.annotation.bundle.Header;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
@@ -14,7 +15,8 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Registers the kmod commands (scope {@code kmod}) as Gogo command services, one service per
- * command, all sharing one tracker of the {@link ModuleContainer} service.
+ * command, all sharing one tracker of the {@link ModuleContainer} service; and the
+ * {@link GogoSweep} notifier that drops an unloaded module's converters from Gogo.
  */
 @Header(name = Constants.BUNDLE_ACTIVATOR, value = "${@class}")
 public final class CommandsActivator implements BundleActivator {
@@ -23,6 +25,7 @@ public final class CommandsActivator implements BundleActivator {
 
     private ServiceTracker<ModuleContainer, ModuleContainer> tracker;
     private List<ServiceRegistration<?>> registrations = List.of();
+    private GogoSweep sweep;
 
     @Override
     public void start(BundleContext context) {
@@ -34,7 +37,8 @@ public final class CommandsActivator implements BundleActivator {
                 register(context, "insmod", new Insmod(container)),
                 register(context, "rmmod", new Rmmod(container)),
                 register(context, "modinfo", new Modinfo(container)),
-                register(context, "dmesg", new Dmesg(container)));
+                register(context, "dmesg", new Dmesg(container)),
+                context.registerService(ModuleNotifier.class, sweep = new GogoSweep(context), null));
     }
 
     @Override
@@ -44,6 +48,9 @@ public final class CommandsActivator implements BundleActivator {
         }
         registrations = List.of();
         tracker.close();
+        if (sweep != null) {
+            sweep.close();
+        }
     }
 
     private static ServiceRegistration<?> register(BundleContext context, String function, Object command) {
