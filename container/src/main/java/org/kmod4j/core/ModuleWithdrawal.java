@@ -1,8 +1,9 @@
 package org.kmod4j.core;
 
 import java.util.List;
-import java.util.concurrent.locks.Lock;
 
+import org.kmod4j.api.Errno;
+import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.Taint;
 
@@ -20,28 +21,33 @@ final class ModuleWithdrawal {
     private ModuleWithdrawal() {
     }
 
+    private record Withdrawn(KernelModule module, List<KernelModule> holders) {
+    }
+
     /**
      * Called from the framework's event delivery; the teardown runs on the kernel's executor.
      * @return whether a LIVE module was withdrawn (false for the container's own stops)
      */
     static boolean withdraw(Kernel kernel, long bundleId, String what) {
-        KernelModule mod;
-        List<KernelModule> holders;
-        kernel.registry.mutex.lock();
-        try {
-            mod = kernel.registry.snapshot().byBundleId(bundleId);
+        // one transition under the module mutex: GOING, and the holders' links dropped
+        Withdrawn w = kernel.registry.locked(() -> {
+            KernelModule m = kernel.registry.snapshot().byBundleId(bundleId);
             // not LIVE: the container's own load or unload is stopping the bundle
-            if (mod == null || mod.state() != ModuleState.LIVE) {
-                return false;
+            if (m == null || m.state() != ModuleState.LIVE) {
+                return null;
             }
-            mod.state(ModuleState.GOING);
-            holders = mod.holderModules();
-            for (KernelModule holder : holders) {
-                holder.dropUse(mod);
+            m.state(ModuleState.GOING);
+            List<KernelModule> h = m.holderModules();
+            for (KernelModule holder : h) {
+                holder.dropUse(m);
             }
-        } finally {
-            kernel.registry.mutex.unlock();
+            return new Withdrawn(m, h);
+        }, () -> new ModuleException(Errno.EINTR, "interrupted while following the framework"));
+        if (w == null) {
+            return false;
         }
+        KernelModule mod = w.module;
+        List<KernelModule> holders = w.holders;
         for (int i = 0; i < holders.size(); i++) {
             mod.put(); // each dropped link held one reference
         }
@@ -55,15 +61,10 @@ final class ModuleWithdrawal {
                     + (referenced ? ", " + mod.refcount() + " reference(s) held" : "")
                     + (mod.isPermanent() ? ", permanent" : ""));
         }
+        // no lock held: the teardown runs module code and waits for grace periods
         kernel.executor.execute(() -> {
-            Lock exclusive = kernel.exclusion.writeLock();
-            exclusive.lock();
-            try {
-                ModuleTeardown.drainAndFree(kernel, mod, true, true);
-                kernel.log().info(name + ": unloaded (bundle " + what + " by the framework)");
-            } finally {
-                exclusive.unlock();
-            }
+            ModuleTeardown.unload(kernel, mod);
+            kernel.log().info(name + ": unloaded (bundle " + what + " by the framework)");
         });
         return true;
     }

@@ -2,6 +2,8 @@ package org.kmod4j.core;
 
 import java.util.Set;
 
+import org.kmod4j.api.Errno;
+import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleState;
 
 /**
@@ -38,8 +40,7 @@ final class WireLinks {
         if (!missing(kernel, bundleIds, mod, idsAreUsers)) {
             return; // the common case: no lock taken
         }
-        kernel.registry.mutex.lock();
-        try {
+        kernel.registry.locked(() -> {
             RegistrySnapshot snap = kernel.registry.snapshot();
             for (long id : bundleIds) {
                 KernelModule other = snap.byBundleId(id);
@@ -52,9 +53,8 @@ final class WireLinks {
                     user.addUse(target);
                 }
             }
-        } finally {
-            kernel.registry.mutex.unlock();
-        }
+            return null;
+        }, () -> new ModuleException(Errno.EINTR, "interrupted while linking " + mod.name()));
     }
 
     private static boolean missing(Kernel kernel, Set<Long> bundleIds, KernelModule mod, boolean idsAreUsers) {
