@@ -192,10 +192,24 @@ public final class ModuleManifest implements ModuleInfo, AutoCloseable {
         }
     }
 
+    /**
+     * The rules a load applies to a module's manifest (name, Bundle-Version, Module-Init class
+     * name, parameters and their defaults, Module-Permanent, header syntax), without a jar: the
+     * build-time check of kmod4j-bnd calls this, so build and load share one set of rules.
+     *
+     * @return the headers read as a load reads them ({@link #filename()} is {@code null})
+     * @throws IllegalArgumentException naming the rule the headers break
+     */
+    public static ModuleManifest checkHeaders(Attributes main) {
+        return new ModuleManifest(null, null, main, 0, null);
+    }
+
     /** Deletes the private copy; the metadata stays readable. */
     @Override
     public void close() {
-        deleteQuietly(source);
+        if (source != null) {
+            deleteQuietly(source);
+        }
     }
 
     private List<ParameterSpec> parameters(String header) {
@@ -267,8 +281,9 @@ public final class ModuleManifest implements ModuleInfo, AutoCloseable {
         }
     }
 
-    private ModuleException invalid(String detail) {
-        return invalid(path, detail);
+    /** A rule the headers break; {@link #parse} turns it into the load's ENOEXEC. */
+    private static IllegalArgumentException invalid(String detail) {
+        return new IllegalArgumentException(detail);
     }
 
     private static ModuleException invalid(Path path, String detail) {
@@ -291,7 +306,7 @@ public final class ModuleManifest implements ModuleInfo, AutoCloseable {
 
     @Override
     public String filename() {
-        return path.toString();
+        return path == null ? null : path.toString();
     }
 
     public Path path() {
