@@ -91,6 +91,7 @@ public final class ModuleManifest implements ModuleInfo, AutoCloseable {
         single(f, "author", main.getValue(ModuleHeaders.AUTHOR), main.getValue(Constants.BUNDLE_VENDOR));
         single(f, "license", main.getValue(ModuleHeaders.LICENSE), main.getValue(Constants.BUNDLE_LICENSE));
         list(f, "alias", main.getValue(ModuleHeaders.ALIAS));
+        checkSoftdep(main.getValue(ModuleHeaders.SOFTDEP));
         single(f, "softdep", main.getValue(ModuleHeaders.SOFTDEP), null);
         this.fields = Collections.unmodifiableMap(f);
     }
@@ -266,6 +267,33 @@ public final class ModuleManifest implements ModuleInfo, AutoCloseable {
         }
         if (!values.isEmpty()) {
             f.put(key, Collections.unmodifiableList(values));
+        }
+    }
+
+    /**
+     * kmod's softdep syntax, {@code pre: a b post: c}: every name after a {@code pre:} or
+     * {@code post:} marker (modprobe would silently ignore one before), each a module name.
+     */
+    private static void checkSoftdep(String value) {
+        if (value == null) {
+            return;
+        }
+        boolean marked = false;
+        for (String token : value.trim().split("[\\s,]+")) {
+            String name = token;
+            if (token.startsWith("pre:") || token.startsWith("post:")) {
+                marked = true;
+                name = token.substring(token.indexOf(':') + 1);
+            }
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!marked) {
+                throw invalid("Module-Softdep '" + value.trim() + "': '" + name + "' before pre: or post:");
+            }
+            if (!NAME.matcher(name).matches()) {
+                throw invalid("Module-Softdep '" + value.trim() + "': invalid module name '" + name + "'");
+            }
         }
     }
 
