@@ -14,8 +14,9 @@ import aQute.bnd.osgi.Builder;
 import aQute.bnd.osgi.Jar;
 
 /**
- * Builds real bundles with bnd from the fixture packages (annotated classes compiled with the
- * tests) and the plugin, as bnd-maven-plugin does, and reads bnd's errors and warnings.
+ * Builds real bundles with bnd and the plugin, as bnd-maven-plugin does, and reads bnd's errors
+ * and warnings: from the fixture packages compiled with the tests, and from the modules of the
+ * Maven projects in src/it (which the invoker also builds with {@code mvn package}).
  */
 public class ModuleCheckTest {
     private static final String FIXTURES = "org.kmod4j.bnd.fixtures.";
@@ -33,14 +34,36 @@ public class ModuleCheckTest {
         }
     }
 
+    /** A bundle of the fixture package {@code org.kmod4j.bnd.fixtures.<fixture>} compiled with the tests. */
     private static Result build(String fixture) throws Exception {
+        return build(new File("target/test-classes"), FIXTURES + fixture, "t." + fixture);
+    }
+
+    /**
+     * A bundle of the module of Maven project {@code src/it/wrong-modules/<project>} (the projects the invoker
+     * runs through a real {@code mvn package}), compiled here with javac.
+     */
+    private static Result buildProject(String project, String pkg) throws Exception {
+        File out = new File("target/it-classes/" + project);
+        out.mkdirs();
+        List<String> args = new java.util.ArrayList<>(List.of("-d", out.getPath(), "-cp", System.getProperty("java.class.path"),
+                "-proc:none"));
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(
+                java.nio.file.Path.of("src/it/wrong-modules", project, "src/main/java"))) {
+            files.filter(f -> f.toString().endsWith(".java")).forEach(f -> args.add(f.toString()));
+        }
+        assertEquals(0, javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(new String[0])));
+        return build(out, pkg, project);
+    }
+
+    private static Result build(File classes, String pkg, String bsn) throws Exception {
         try (Builder b = new Builder()) {
-            b.addClasspath(new File("target/test-classes"));
+            b.addClasspath(classes);
             // the annotation types (bnd reads their @Header meta-annotations)
             b.addClasspath(new File(ModuleName.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
-            b.setProperty("Bundle-SymbolicName", "t." + fixture);
+            b.setProperty("Bundle-SymbolicName", bsn);
             b.setProperty("Bundle-Version", "1.0.0");
-            b.setProperty("Private-Package", FIXTURES + fixture);
+            b.setProperty("Private-Package", pkg);
             b.addBasicPlugin(new ModuleCheck());
             Jar jar = b.build();
             return new Result(kmod4j(b.getErrors()), kmod4j(b.getWarnings()),
@@ -62,28 +85,28 @@ public class ModuleCheckTest {
 
     @Test
     public void aBadModuleNameNamesTheAnnotationTheClassAndTheRule() throws Exception {
-        assertEquals(List.of("kmod4j: @ModuleName on org.kmod4j.bnd.fixtures.badname.BadNameModule: invalid module name"
-                + " 'acme clock!': use 1-255 of [A-Za-z0-9_.-]"), build("badname").errors);
+        assertEquals(List.of("kmod4j: @ModuleName on org.kmod4j.it.badname.BadNameModule: invalid module name"
+                + " 'acme clock!': use 1-255 of [A-Za-z0-9_.-]"), buildProject("bad-name", "org.kmod4j.it.badname").errors);
     }
 
     @Test
     public void aDefaultThatIsNotOfTheParameterTypeFails() throws Exception {
-        assertEquals(List.of("kmod4j: @ModuleParameter on org.kmod4j.bnd.fixtures.baddefault.BadDefaultModule:"
-                + " default of parameter 'offset': not an integer: 'zero'"), build("baddefault").errors);
+        assertEquals(List.of("kmod4j: @ModuleParameter on org.kmod4j.it.baddefault.BadDefaultModule:"
+                + " default of parameter 'offset': not an integer: 'zero'"), buildProject("bad-default", "org.kmod4j.it.baddefault").errors);
     }
 
     @Test
     public void aModuleInitClassThatIsNoModuleInitFails() throws Exception {
-        assertEquals(List.of("kmod4j: @ModuleInitializer on org.kmod4j.bnd.fixtures.notinit.NotInitModule: Module-Init"
-                + " class org.kmod4j.bnd.fixtures.notinit.NotInitModule does not implement org.kmod4j.api.ModuleInit"),
-                build("notinit").errors);
+        assertEquals(List.of("kmod4j: @ModuleInitializer on org.kmod4j.it.notinit.NotInitModule: Module-Init"
+                + " class org.kmod4j.it.notinit.NotInitModule does not implement org.kmod4j.api.ModuleInit"),
+                buildProject("init-not-moduleinit", "org.kmod4j.it.notinit").errors);
     }
 
     @Test
     public void aModuleInitClassWithoutNoArgumentConstructorFails() throws Exception {
-        assertEquals(List.of("kmod4j: @ModuleInitializer on org.kmod4j.bnd.fixtures.noctor.NoCtorModule: Module-Init"
-                + " class org.kmod4j.bnd.fixtures.noctor.NoCtorModule has no public no-argument constructor (the container"
-                + " creates it with one)"), build("noctor").errors);
+        assertEquals(List.of("kmod4j: @ModuleInitializer on org.kmod4j.it.noctor.NoCtorModule: Module-Init"
+                + " class org.kmod4j.it.noctor.NoCtorModule has no public no-argument constructor (the container"
+                + " creates it with one)"), buildProject("init-no-constructor", "org.kmod4j.it.noctor").errors);
     }
 
     @Test
@@ -98,10 +121,10 @@ public class ModuleCheckTest {
 
     @Test
     public void kmod4jAnnotationsWithoutModuleNameWarn() throws Exception {
-        Result r = build("noname");
+        Result r = buildProject("no-module-name", "org.kmod4j.it.noname");
         assertEquals(List.of(), r.errors);
-        assertEquals(List.of("kmod4j: org.kmod4j.bnd.fixtures.noname.NoNameModule uses kmod4j annotations but the bundle"
-                + " has no @ModuleName: it loads as a module named after its Bundle-SymbolicName 't.noname'; add"
+        assertEquals(List.of("kmod4j: org.kmod4j.it.noname.NoNameModule uses kmod4j annotations but the bundle"
+                + " has no @ModuleName: it loads as a module named after its Bundle-SymbolicName 'no-module-name'; add"
                 + " @ModuleName(\"...\") to the module class"), r.warnings);
     }
 }
