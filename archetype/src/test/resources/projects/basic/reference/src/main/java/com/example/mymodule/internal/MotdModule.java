@@ -1,7 +1,7 @@
-package com.example.mymodule;
+package com.example.mymodule.internal;
 
+import java.util.Collections;
 import java.util.Hashtable;
-import java.util.function.Supplier;
 
 import org.kmod4j.api.ModuleContext;
 import org.kmod4j.api.ModuleInit;
@@ -14,35 +14,36 @@ import org.kmod4j.api.annotation.ModuleName;
 import org.kmod4j.api.annotation.ModuleParameter;
 import org.osgi.framework.ServiceRegistration;
 
+import com.example.mymodule.api.Motd;
+
 /**
- * A kmod4j module: bnd turns the annotations into its manifest headers ({@code Module-Name},
+ * The module: bnd turns the annotations into its manifest headers ({@code Module-Name},
  * {@code Module-Init}, {@code Module-Parameters}, ...). While it is loaded it registers a
- * {@code Supplier<String>} that answers its {@code motd} parameter, {@code repeat} times.
+ * {@link Motd} service that answers its {@code motd} parameter, {@code repeat} times.
  */
 @ModuleName("my_module")
-@ModuleDescription("A sample module built outside the kmod4j source tree")
+@ModuleDescription("The message of the day")
 @ModuleAuthor("Example Developer")
 @ModuleLicense("Apache-2.0")
-@ModuleParameter(name = "motd", description = "The message of the day", defaultValue = "hello from my_module")
+@ModuleParameter(name = "motd", description = "The message of the day", defaultValue = "hello")
 @ModuleParameter(name = "repeat", type = ParameterType.INT, description = "How often to repeat it", defaultValue = "1")
 @ModuleInitializer
-public final class MyModule implements ModuleInit {
+public final class MotdModule implements ModuleInit {
 
-    private ServiceRegistration<?> registration;
+    private ServiceRegistration<Motd> registration;
 
     @Override
-    public void init(ModuleContext context) {
-        String motd = String.join(" ", java.util.Collections.nCopies(
-                Integer.parseInt(context.parameter("repeat")), context.parameter("motd")));
+    public void init(ModuleContext context) {            // module_init: the module is COMING
+        String message = String.join(" ",
+                Collections.nCopies(context.intParameter("repeat"), context.parameter("motd")));
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("module", context.module().name());
-        Supplier<String> supplier = () -> motd;
-        registration = context.bundleContext().registerService(Supplier.class.getName(), supplier, properties);
-        context.log("loaded: " + motd);
+        registration = context.bundleContext().registerService(Motd.class, () -> message, properties);
+        context.log("loaded: " + message);
     }
 
     @Override
-    public void exit(ModuleContext context) {
+    public void exit(ModuleContext context) {            // module_exit: the module is GOING
         registration.unregister();
         context.log("unloaded");
     }
