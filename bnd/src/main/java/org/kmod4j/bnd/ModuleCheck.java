@@ -27,7 +27,7 @@ import aQute.bnd.service.verifier.VerifierPlugin;
  *
  * <p>Use: {@code -plugin: org.kmod4j.bnd.ModuleCheck} in bnd-maven-plugin's {@code <bnd>}
  * configuration with {@code org.kmod4j:kmod4j-bnd} as a dependency of that plugin, or in a bnd
- * workspace's {@code cnf/build.bnd} with {@code path:=} naming this jar and kmod4j-container's.
+ * workspace's {@code cnf/build.bnd} with {@code path:=} naming this jar, kmod4j-container's and osgi.core's.
  */
 public final class ModuleCheck implements VerifierPlugin {
     static final String ANNOTATION_PACKAGE = "org.kmod4j.api.annotation.";

@@ -79,11 +79,14 @@ public abstract class KmodTestSupport {
         return new Option[0];
     }
 
-    /** Unloads what the test left loaded, users before what they use, so the next test starts empty. */
+    /**
+     * Unloads what the test left loaded, users before what they use, so the next test starts
+     * empty; permanent modules stay (nothing can unload them).
+     */
     @After
     public void unloadAllModules() {
-        for (int round = 0; round < 3 && !container.modules().isEmpty(); round++) {
-            List<Module> modules = new ArrayList<>(container.modules());
+        for (int round = 0; round < 3 && !unloadable().isEmpty(); round++) {
+            List<Module> modules = unloadable();
             for (int i = modules.size() - 1; i >= 0; i--) {
                 try {
                     container.unload(modules.get(i).name(), UnloadOptions.defaults());
@@ -92,9 +95,15 @@ public abstract class KmodTestSupport {
                 }
             }
         }
-        if (!container.modules().isEmpty()) {
-            throw new AssertionError("modules left loaded after the test: " + container.modules());
+        if (!unloadable().isEmpty()) {
+            throw new AssertionError("modules left loaded after the test: " + unloadable());
         }
+    }
+
+    private List<Module> unloadable() {
+        List<Module> modules = new ArrayList<>(container.modules());
+        modules.removeIf(Module::isPermanent);
+        return modules;
     }
 
     /**
@@ -183,12 +192,12 @@ public abstract class KmodTestSupport {
     }
 
     /** Waits, up to {@link #DEFAULT_WAIT}, until {@code condition} holds; fails naming {@code what}. */
-    protected static void await(String what, Callable<Boolean> condition) {
+    public static void await(String what, Callable<Boolean> condition) {
         await(what, DEFAULT_WAIT, condition);
     }
 
     /** Waits, up to {@code timeout}, until {@code condition} holds; fails naming {@code what}. */
-    protected static void await(String what, Duration timeout, Callable<Boolean> condition) {
+    public static void await(String what, Duration timeout, Callable<Boolean> condition) {
         Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(20)).until(condition);
     }
 
