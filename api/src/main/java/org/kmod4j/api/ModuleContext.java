@@ -14,7 +14,7 @@ import org.osgi.framework.BundleContext;
  *
  * <pre>{@code
  * public void init(ModuleContext context) {
- *     int count = Integer.parseInt(context.parameter("count"));   // declared with @ModuleParameter
+ *     int count = context.intParameter("count");   // declared with @ModuleParameter(type = ParameterType.INT)
  *     context.registerNotifier((event, module) -> context.log(module.name() + " " + event), 0);
  *     context.bundleContext().registerService(...);
  * }
@@ -32,8 +32,74 @@ public interface ModuleContext {
     /** The container the module lives in. */
     ModuleContainer container();
 
-    /** The value of a declared parameter (its default when not given), or {@code null}. */
+    /**
+     * The value of a declared parameter (its default when not given), or {@code null} when it
+     * has neither.
+     *
+     * @throws IllegalArgumentException if the module declares no parameter of this name (the
+     *     message names the declared ones), so a typo fails where it is made
+     */
     String parameter(String name);
+
+    /**
+     * A parameter declared as {@code byte}, {@code short}, {@code ushort} or {@code int}.
+     *
+     * @throws IllegalArgumentException if it is not declared, or declared with another type
+     * @throws IllegalStateException if it has no value (not given and no default)
+     */
+    default int intParameter(String name) {
+        return Integer.parseInt(typedValue(name, ParameterType.BYTE, ParameterType.SHORT, ParameterType.USHORT,
+                ParameterType.INT));
+    }
+
+    /**
+     * A parameter declared as any integer type up to {@code long}; a {@code ulong} comes back as
+     * its 64 bits ({@link Long#toUnsignedString(long)} prints it).
+     *
+     * @throws IllegalArgumentException if it is not declared, or declared with another type
+     * @throws IllegalStateException if it has no value (not given and no default)
+     */
+    default long longParameter(String name) {
+        String value = typedValue(name, ParameterType.BYTE, ParameterType.SHORT, ParameterType.USHORT,
+                ParameterType.INT, ParameterType.UINT, ParameterType.LONG, ParameterType.ULONG);
+        return new java.math.BigInteger(value).longValue(); // a ulong's low 64 bits
+    }
+
+    /**
+     * A parameter declared as {@code bool}.
+     *
+     * @throws IllegalArgumentException if it is not declared, or declared with another type
+     * @throws IllegalStateException if it has no value (not given and no default)
+     */
+    default boolean boolParameter(String name) {
+        return Boolean.parseBoolean(typedValue(name, ParameterType.BOOL));
+    }
+
+    /**
+     * A parameter declared as {@code double}.
+     *
+     * @throws IllegalArgumentException if it is not declared, or declared with another type
+     * @throws IllegalStateException if it has no value (not given and no default)
+     */
+    default double doubleParameter(String name) {
+        return Double.parseDouble(typedValue(name, ParameterType.DOUBLE));
+    }
+
+    /** The canonical value of parameter {@code name}, checked to be declared with one of {@code types}. */
+    private String typedValue(String name, ParameterType... types) {
+        String value = parameter(name); // refuses an undeclared name
+        ParameterType declared = module().parameterSpecs().stream()
+                .filter(s -> s.name().equals(name)).findFirst().orElseThrow().type();
+        if (!java.util.Arrays.asList(types).contains(declared)) {
+            throw new IllegalArgumentException("parameter '" + name + "' of module " + module().name()
+                    + " is declared as " + declared.typeName() + ", not readable with this accessor");
+        }
+        if (value == null) {
+            throw new IllegalStateException("parameter '" + name + "' of module " + module().name()
+                    + " has no value (not given and no default)");
+        }
+        return value;
+    }
 
     /** All parameter values, defaults filled in. */
     Map<String, String> parameters();

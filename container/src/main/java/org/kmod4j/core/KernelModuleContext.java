@@ -11,6 +11,7 @@ import org.kmod4j.api.ModuleContext;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleNotifier;
 import org.kmod4j.api.ModuleRef;
+import org.kmod4j.api.ParameterSpec;
 import org.kmod4j.api.SrcuDomain;
 import org.osgi.framework.BundleContext;
 
@@ -54,6 +55,11 @@ final class KernelModuleContext implements ModuleContext {
 
     @Override
     public String parameter(String name) {
+        if (module.parameterSpecs().stream().noneMatch(s -> s.name().equals(name))) {
+            List<String> declared = module.parameterSpecs().stream().map(ParameterSpec::name).toList();
+            throw new IllegalArgumentException("module " + module.name() + " declares no parameter '" + name + "'"
+                    + (declared.isEmpty() ? " (it declares none)" : " (declared: " + String.join(", ", declared) + ")"));
+        }
         return module.parameters().get(name);
     }
 

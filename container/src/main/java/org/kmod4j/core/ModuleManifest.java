@@ -93,6 +93,7 @@ public final class ModuleManifest implements ModuleInfo, AutoCloseable {
         single(f, "author", main.getValue(ModuleHeaders.AUTHOR), main.getValue(Constants.BUNDLE_VENDOR));
         single(f, "license", main.getValue(ModuleHeaders.LICENSE), main.getValue(Constants.BUNDLE_LICENSE));
         list(f, "alias", main.getValue(ModuleHeaders.ALIAS));
+        checkSoftdep(main.getValue(ModuleHeaders.SOFTDEP));
         single(f, "softdep", main.getValue(ModuleHeaders.SOFTDEP), null);
         this.fields = Collections.unmodifiableMap(f);
     }
@@ -194,10 +195,24 @@ public final class ModuleManifest implements ModuleInfo, AutoCloseable {
         }
     }
 
+    /**
+     * The rules a load applies to a module's manifest (name, Bundle-Version, Module-Init class
+     * name, parameters and their defaults, Module-Permanent, header syntax), without a jar: the
+     * build-time check of kmod4j-bnd calls this, so build and load share one set of rules.
+     *
+     * @return the headers read as a load reads them ({@link #filename()} is {@code null})
+     * @throws IllegalArgumentException naming the rule the headers break
+     */
+    public static ModuleManifest checkHeaders(Attributes main) {
+        return new ModuleManifest(null, null, main, 0, null);
+    }
+
     /** Deletes the private copy; the metadata stays readable. */
     @Override
     public void close() {
-        deleteQuietly(source);
+        if (source != null) {
+            deleteQuietly(source);
+        }
     }
 
     private List<ParameterSpec> parameters(String header) {
@@ -257,6 +272,33 @@ public final class ModuleManifest implements ModuleInfo, AutoCloseable {
         }
     }
 
+    /**
+     * kmod's softdep syntax, {@code pre: a b post: c}: every name after a {@code pre:} or
+     * {@code post:} marker (modprobe would silently ignore one before), each a module name.
+     */
+    private static void checkSoftdep(String value) {
+        if (value == null) {
+            return;
+        }
+        boolean marked = false;
+        for (String token : value.trim().split("[\\s,]+")) {
+            String name = token;
+            if (token.startsWith("pre:") || token.startsWith("post:")) {
+                marked = true;
+                name = token.substring(token.indexOf(':') + 1);
+            }
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!marked) {
+                throw invalid("Module-Softdep '" + value.trim() + "': '" + name + "' before pre: or post:");
+            }
+            if (!NAME.matcher(name).matches()) {
+                throw invalid("Module-Softdep '" + value.trim() + "': invalid module name '" + name + "'");
+            }
+        }
+    }
+
     /** Module-Permanent with the bool rules of parameters; anything else is refused. */
     private boolean permanent(String value) {
         if (value == null) {
@@ -269,8 +311,9 @@ public final class ModuleManifest implements ModuleInfo, AutoCloseable {
         }
     }
 
-    private ModuleException invalid(String detail) {
-        return invalid(path, detail);
+    /** A rule the headers break; {@link #parse} turns it into the load's ENOEXEC. */
+    private static IllegalArgumentException invalid(String detail) {
+        return new IllegalArgumentException(detail);
     }
 
     private static ModuleException invalid(Path path, String detail) {
@@ -293,7 +336,7 @@ public final class ModuleManifest implements ModuleInfo, AutoCloseable {
 
     @Override
     public String filename() {
-        return path.toString();
+        return path == null ? null : path.toString();
     }
 
     public Path path() {

@@ -253,6 +253,10 @@ public class BadInputCorpusTest extends KernelTestBase {
                 victimWithParams("a;type=byte;default=256")));
         add("Module-Alias empty clause", new Case(Errno.ENOEXEC, "malformed alias header: empty clause", victim("Module-Alias", "a,,b")));
         add("Module-Alias unterminated quote", new Case(Errno.ENOEXEC, "malformed alias header", victim("Module-Alias", "a;x=\"b")));
+        add("Module-Softdep name before pre:/post:", new Case(Errno.ENOEXEC, "Module-Softdep 'a pre: b': 'a' before pre: or post:",
+                victim("Module-Softdep", "a pre: b")));
+        add("Module-Softdep invalid name", new Case(Errno.ENOEXEC, "Module-Softdep 'pre: a/b': invalid module name 'a/b'",
+                victim("Module-Softdep", "pre: a/b")));
         add("Module-Permanent not a boolean", new Case(Errno.ENOEXEC, "invalid Module-Permanent value 'maybe'", victim("Module-Permanent", "maybe")));
         // ---- parameters given at load ------------------------------------------------------------
         add("unknown parameter, none declared", new Case(Errno.EINVAL, "Invalid parameters (victim: unknown parameter 'x' (the module declares none))",

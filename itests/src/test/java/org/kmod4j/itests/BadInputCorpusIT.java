@@ -31,24 +31,17 @@ import java.util.zip.ZipEntry;
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.UnloadOptions;
 import org.kmod4j.itests.corpus.CorpusInit;
 import org.kmod4j.itests.corpus.CorpusNotAnInit;
 import org.kmod4j.itests.corpus.CorpusThrowingConstructor;
-import org.ops4j.pax.exam.Configuration;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 
 /**
  * The bad-input corpus (container/src/test/.../BadInputCorpusTest) on a real Felix, for a
@@ -58,16 +51,8 @@ import org.osgi.framework.BundleContext;
  * timeout, or throws in its exit. Each fails with its errno and kmod's words, and the container,
  * lsmod and the framework (bundles, services, pending removals) stay exactly as they were.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class BadInputCorpusIT {
+public class BadInputCorpusIT extends KmodTestSupport {
     private static final long INIT_TIMEOUT_MS = 1000;
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ModuleContainer container;
 
     @Inject
     private CommandProcessor processor;
@@ -75,21 +60,16 @@ public class BadInputCorpusIT {
     private Path dir;
     private String before;
 
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j(), frameworkProperty("kmod4j.init.timeout.ms").value(String.valueOf(INIT_TIMEOUT_MS))};
+    @Override
+    protected Option[] options() {
+        return new Option[] {frameworkProperty("kmod4j.init.timeout.ms").value(String.valueOf(INIT_TIMEOUT_MS))};
     }
 
     @Before
     public void setUp() {
         dir = KmodOptions.scratchDir("corpus-");
         container.load(KmodOptions.jar("tm-good"), LoadOptions.defaults()); // a bystander
-        before = snapshot(context, container, processor);
-    }
-
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
+        before = snapshot(bundleContext, container, processor);
     }
 
     private void fails(Errno errno, String words, Path jar, Map<String, String> params) {
@@ -98,7 +78,7 @@ public class BadInputCorpusIT {
         assertTrue(jar.getFileName() + ": " + words + " in " + m, m.contains(words));
         assertTrue(jar.getFileName() + ": kmod's words naming the file: " + m,
                 m.startsWith("could not insert module " + jar) || m.startsWith("could not load module " + jar));
-        assertNoTrace("loading " + jar.getFileName() + " " + params, before, context, container, processor);
+        assertNoTrace("loading " + jar.getFileName() + " " + params, before, bundleContext, container, processor);
     }
 
     private void fails(Errno errno, String words, Path jar) {
@@ -132,7 +112,7 @@ public class BadInputCorpusIT {
         assertTrue("bomb load took " + ms + " ms", ms < 10_000);
         assertTrue("bomb load allocated " + allocated + " bytes", allocated < 128L << 20);
         container.unload("corpus_bomb", UnloadOptions.defaults());
-        assertNoTrace("loading and unloading a zip bomb", before, context, container, processor);
+        assertNoTrace("loading and unloading a zip bomb", before, bundleContext, container, processor);
 
         fails(Errno.ENOEXEC, "manifest larger than 1048576 bytes", hugeManifest(dir.resolve("huge-manifest.jar")));
     }
@@ -193,7 +173,7 @@ public class BadInputCorpusIT {
         assertTrue("gave up after the timeout: " + ms + " ms", ms < INIT_TIMEOUT_MS + 5_000);
         assertTrue(container.taints().toString(), container.taints().contains(org.kmod4j.api.Taint.WARN));
         // a proper GOING: the bundle is gone; only the documented taint W differs
-        assertEquals(withoutTaints(before), withoutTaints(snapshot(context, container, processor)));
+        assertEquals(withoutTaints(before), withoutTaints(snapshot(bundleContext, container, processor)));
         assertTrue(container.dmesg().toString().contains("corpus_hang: init did not finish in " + INIT_TIMEOUT_MS + " ms"));
     }
 
@@ -204,7 +184,7 @@ public class BadInputCorpusIT {
         container.load(jar, LoadOptions.defaults());
         container.unload("corpus_exit", UnloadOptions.defaults());
         assertTrue(container.dmesg().toString().contains("corpus_exit: exit threw java.lang.IllegalStateException: corpus exit breaks"));
-        assertEquals(withoutTaints(before), withoutTaints(snapshot(context, container, processor)));
+        assertEquals(withoutTaints(before), withoutTaints(snapshot(bundleContext, container, processor)));
     }
 
     /** The snapshot without the taints (the documented W) in the registry line and lsmod's header. */

@@ -21,31 +21,15 @@ import java.util.zip.ZipOutputStream;
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.kmod4j.paxexam.KmodTestSupport;
 
 /** Bad files: each gets kmod's errno and words, and none changes the container or the framework. */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class BadInputIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ModuleContainer container;
+public class BadInputIT extends KmodTestSupport {
 
     @Inject
     private CommandProcessor processor;
@@ -53,28 +37,18 @@ public class BadInputIT {
     private Path dir;
     private String before;
 
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
-
     @Before
     public void setUp() {
         dir = KmodOptions.scratchDir("bad-input-");
         // a bystander, so "unchanged" is not trivially "empty"
         container.load(KmodOptions.jar("tm-good"), LoadOptions.defaults());
-        before = snapshot(context, container, processor);
-    }
-
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
+        before = snapshot(bundleContext, container, processor);
     }
 
     private ModuleException loadFails(Errno errno, Path file) {
         ModuleException e = failure(errno, () -> container.load(file, LoadOptions.defaults()));
         assertTrue("the message names the file: " + e.getMessage(), e.getMessage().contains(file.toString()));
-        assertNoTrace("loading " + file.getFileName(), before, context, container, processor);
+        assertNoTrace("loading " + file.getFileName(), before, bundleContext, container, processor);
         return e;
     }
 
@@ -143,7 +117,7 @@ public class BadInputIT {
         ModuleException e = failure(() -> container.load(file, LoadOptions.defaults()));
         assertNotNull(e.getMessage());
         assertTrue(container.find("tm_missing_init").isEmpty());
-        assertNoTrace("loading a module whose Module-Init class is missing", before, context, container, processor);
+        assertNoTrace("loading a module whose Module-Init class is missing", before, bundleContext, container, processor);
     }
 
     @Test
@@ -156,7 +130,7 @@ public class BadInputIT {
         assertNotNull("insmod of garbage fails: " + r, r.failure);
         assertTrue(r.toString(), r.err.contains("insmod: ERROR: could not insert module " + file
                 + ": Invalid module format"));
-        assertNoTrace("insmod garbage", before, context, container, processor);
+        assertNoTrace("insmod garbage", before, bundleContext, container, processor);
     }
 
     /** kmod's words, "could not insert module FILE: Invalid module format", optionally followed by detail. */

@@ -17,74 +17,48 @@ import java.util.function.Supplier;
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.junit.After;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.osgi.framework.ServiceReference;
 
 /** tm_user imports tm_lib's package: it cannot load alone, and it holds tm_lib while loaded. */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class DependenciesIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ModuleContainer container;
+public class DependenciesIT extends KmodTestSupport {
 
     @Inject
     private CommandProcessor processor;
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
-
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
-    }
 
     @Test
     public void userWithoutItsLibraryFailsWithENOENTAndLeavesNoTrace() {
         container.load(KmodOptions.jar("tm-good"), LoadOptions.defaults());
         clearTrace("tm_user");
-        String before = snapshot(context, container, processor);
+        String before = snapshot(bundleContext, container, processor);
         // insmod does no dependency resolution; an unresolved import is Linux's "Unknown symbol" (ENOENT)
         ModuleException e = failure(Errno.ENOENT, () -> container.load(KmodOptions.jar("tm-user"), LoadOptions.defaults()));
         assertTrue(e.getMessage(), e.getMessage().startsWith("could not insert module "));
         assertEquals("init never ran", "", trace("tm_user"));
         assertTrue(container.find("tm_user").isEmpty());
-        assertNoTrace("loading tm_user without tm_lib", before, context, container, processor);
+        assertNoTrace("loading tm_user without tm_lib", before, bundleContext, container, processor);
     }
 
     @Test
     public void userHoldsItsLibraryUntilUnloaded() {
-        String empty = snapshot(context, container, processor);
+        String empty = snapshot(bundleContext, container, processor);
         Module lib = container.load(KmodOptions.jar("tm-lib"), LoadOptions.defaults());
         Module user = container.load(KmodOptions.jar("tm-user"), LoadOptions.defaults());
         assertEquals(ModuleState.LIVE, lib.state());
         assertEquals(ModuleState.LIVE, user.state());
 
-        List<ServiceReference<?>> refs = servicesOf(context, "tm_user");
+        List<ServiceReference<?>> refs = servicesOf(bundleContext, "tm_user");
         assertEquals(1, refs.size());
-        Object service = context.getService(refs.get(0));
+        Object service = bundleContext.getService(refs.get(0));
         assertEquals("hello tm_user from tm_lib", ((Supplier<?>) service).get());
-        context.ungetService(refs.get(0));
+        bundleContext.ungetService(refs.get(0));
 
         assertEquals(List.of("tm_user"), lib.holders());
         assertEquals(List.of("tm_lib"), user.uses());
@@ -96,16 +70,16 @@ public class DependenciesIT {
                 row != null && row.startsWith(String.format("%-19s %8d  %d %s", "tm_lib", lib.size(), 1, "tm_user")));
 
         // held: rmmod tm_lib is refused, forced or not, and changes nothing
-        String held = snapshot(context, container, processor);
+        String held = snapshot(bundleContext, container, processor);
         ModuleException e = failure(Errno.EWOULDBLOCK, () -> container.unload("tm_lib", UnloadOptions.defaults()));
         assertEquals("Module tm_lib is in use by: tm_user", e.getMessage());
-        assertNoTrace("rmmod tm_lib while held", held, context, container, processor);
+        assertNoTrace("rmmod tm_lib while held", held, bundleContext, container, processor);
         failure(Errno.EWOULDBLOCK, () -> container.unload("tm_lib", UnloadOptions.defaults().withForce(true)));
-        assertNoTrace("rmmod -f tm_lib while held", held, context, container, processor);
+        assertNoTrace("rmmod -f tm_lib while held", held, bundleContext, container, processor);
 
         container.unload("tm_user", UnloadOptions.defaults());
         assertEquals(List.of(), lib.holders());
         container.unload("tm_lib", UnloadOptions.defaults());
-        assertEquals(empty, snapshot(context, container, processor));
+        assertEquals(empty, snapshot(bundleContext, container, processor));
     }
 }

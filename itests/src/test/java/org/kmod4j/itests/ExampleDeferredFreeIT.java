@@ -11,20 +11,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
-import javax.inject.Inject;
-
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-import org.junit.runner.RunWith;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.osgi.framework.ServiceReference;
 
 /**
@@ -32,31 +22,13 @@ import org.osgi.framework.ServiceReference;
  * callbacks after a grace period; the module never calls barrier, and the container drains the
  * callbacks its exit queued before the module is freed.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class ExampleDeferredFreeIT {
+public class ExampleDeferredFreeIT extends KmodTestSupport {
 
     static final String FILTER = "(&(objectClass=" + Function.class.getName() + ")(kmod4j.example=deferred_free))";
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ModuleContainer container;
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.container()};
-    }
 
     @Before
     public void clearLog() {
         container.clearDmesg();
-    }
-
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
     }
 
     @Test
@@ -67,13 +39,13 @@ public class ExampleDeferredFreeIT {
                 "deferred_free: freed key-1 after a grace period", "deferred_free: freed key-2 after a grace period"),
                 Examples.dmesg(container, "deferred_free: freed "));
 
-        ServiceReference<?>[] refs = context.getAllServiceReferences(null, FILTER);
+        ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(null, FILTER);
         assertNotNull("the lookup service", refs);
         @SuppressWarnings("unchecked")
-        Function<String, String> lookup = (Function<String, String>) context.getService(refs[0]);
+        Function<String, String> lookup = (Function<String, String>) bundleContext.getService(refs[0]);
         assertEquals("value of key-4", lookup.apply("key-4"));
         assertEquals("value of extra", lookup.apply("extra")); // evicts key-3
-        context.ungetService(refs[0]);
+        bundleContext.ungetService(refs[0]);
         Examples.awaitDmesg(container, "deferred_free: freed ", 4);
 
         container.unload("deferred_free", UnloadOptions.defaults());
@@ -91,9 +63,9 @@ public class ExampleDeferredFreeIT {
     @Test
     public void readersNeverSeeAFreedEntry() throws Exception {
         Examples.load(container, "deferred-free", "capacity", "1", "fill", "0");
-        ServiceReference<?>[] refs = context.getAllServiceReferences(null, FILTER);
+        ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(null, FILTER);
         @SuppressWarnings("unchecked")
-        Function<String, String> lookup = (Function<String, String>) context.getService(refs[0]);
+        Function<String, String> lookup = (Function<String, String>) bundleContext.getService(refs[0]);
         AtomicBoolean stop = new AtomicBoolean();
         LongAdder lookups = new LongAdder();
         ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
@@ -120,7 +92,7 @@ public class ExampleDeferredFreeIT {
             th.join(20_000);
         }
         stop.set(true);
-        context.ungetService(refs[0]);
+        bundleContext.ungetService(refs[0]);
         assertTrue("no reader saw a freed entry: " + errors, errors.isEmpty());
         assertTrue("lookups ran: " + lookups, lookups.sum() > 100);
         container.unload("deferred_free", UnloadOptions.defaults());

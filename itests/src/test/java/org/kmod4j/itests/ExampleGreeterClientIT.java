@@ -8,22 +8,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.inject.Inject;
-
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.Module;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleGuard;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.kmod4j.paxexam.KmodTestSupport;
 
 /**
  * The greeter-client example: a guarded service consumer. While hello is unloading its Greeter is
@@ -31,28 +22,13 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * instead of running code of a module being torn down. The test keeps hello in its GOING window
  * by holding a guard on it (the unload waits for it), so the window is long enough to see.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class ExampleGreeterClientIT {
+public class ExampleGreeterClientIT extends KmodTestSupport {
 
     static final String AVAILABLE = "greeter_client: greeter available: hello, greeter_client";
-
-    @Inject
-    private ModuleContainer container;
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.container()};
-    }
 
     @Before
     public void clearLog() {
         container.clearDmesg();
-    }
-
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
     }
 
     @Test
@@ -66,9 +42,7 @@ public class ExampleGreeterClientIT {
         CompletableFuture<Void> unload;
         try (ModuleGuard guard = hello.enter()) {
             unload = CompletableFuture.runAsync(() -> container.unload("hello", UnloadOptions.defaults()));
-            while (hello.state() != ModuleState.GOING) {
-                Thread.sleep(1);
-            }
+            await("hello GOING", () -> hello.state() == ModuleState.GOING);
             // hello is GOING and its Greeter still registered: the unload waits for our guard
             Examples.awaitDmesg(container, "greeter_client: hello is unloading: call refused with ENOENT", 1);
             assertTrue("hello's exit has not run", Examples.dmesg(container, "hello: goodbye").isEmpty());

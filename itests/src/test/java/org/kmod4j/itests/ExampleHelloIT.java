@@ -12,53 +12,27 @@ import java.util.stream.Collectors;
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.Module;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleInfo;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.osgi.framework.ServiceReference;
 
 /**
  * The hello example (parameters) and the cpufreq examples (an exclusive driver pair, a module
  * that holds another): their headers come from the org.kmod4j.api.annotation annotations alone.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class ExampleHelloIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ModuleContainer container;
+public class ExampleHelloIT extends KmodTestSupport {
 
     @Inject
     private CommandProcessor processor;
 
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
-
     @Before
     public void clearLog() {
         container.clearDmesg();
-    }
-
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
     }
 
     @Test
@@ -79,23 +53,23 @@ public class ExampleHelloIT {
         assertEquals(List.of("hello: hi", "hello: hi", "hello: hi"), Examples.dmesg(container, "hello: hi"));
         assertEquals("hi", hello.parameters().get("greeting"));
 
-        ServiceReference<?>[] refs = context.getAllServiceReferences("org.kmod4j.examples.hello.Greeter", null);
+        ServiceReference<?>[] refs = bundleContext.getAllServiceReferences("org.kmod4j.examples.hello.Greeter", null);
         assertNotNull("hello registers its Greeter", refs);
         @SuppressWarnings("unchecked")
-        Function<String, String> greeter = (Function<String, String>) context.getService(refs[0]);
+        Function<String, String> greeter = (Function<String, String>) bundleContext.getService(refs[0]);
         assertEquals("a Greeter is also a Function<String, String>", "hi, world", greeter.apply("world"));
-        context.ungetService(refs[0]);
+        bundleContext.ungetService(refs[0]);
 
         container.unload("hello", UnloadOptions.defaults());
         assertEquals(List.of("hello: goodbye"), Examples.dmesg(container, "hello: goodbye"));
-        assertEquals(null, context.getAllServiceReferences("org.kmod4j.examples.hello.Greeter", null));
+        assertEquals(null, bundleContext.getAllServiceReferences("org.kmod4j.examples.hello.Greeter", null));
     }
 
     @Test
     public void helloRefusesABadParameterWithoutATrace() {
-        String before = Kmod.snapshot(context, container, processor);
+        String before = Kmod.snapshot(bundleContext, container, processor);
         Kmod.failure(Errno.EINVAL, () -> Examples.load(container, "hello", "count", "many"));
-        Kmod.assertNoTrace("insmod hello.jar count=many", before, context, container, processor);
+        Kmod.assertNoTrace("insmod hello.jar count=many", before, bundleContext, container, processor);
     }
 
     @Test
@@ -109,10 +83,10 @@ public class ExampleHelloIT {
 
         Kmod.failure(Errno.EWOULDBLOCK, () -> container.unload("cpufreq", UnloadOptions.defaults()));
 
-        String before = Kmod.snapshot(context, container, processor);
+        String before = Kmod.snapshot(bundleContext, container, processor);
         var e = Kmod.failure(Errno.ENODEV, () -> Examples.load(container, "pcc-cpufreq"));
         assertTrue(e.getMessage(), e.getMessage().contains("cpufreq driver acpi-cpufreq already registered"));
-        Kmod.assertNoTrace("insmod pcc-cpufreq.jar next to acpi_cpufreq", before, context, container, processor);
+        Kmod.assertNoTrace("insmod pcc-cpufreq.jar next to acpi_cpufreq", before, bundleContext, container, processor);
 
         container.unload("acpi_cpufreq", UnloadOptions.defaults());
         Examples.load(container, "pcc-cpufreq");

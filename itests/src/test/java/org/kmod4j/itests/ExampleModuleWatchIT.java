@@ -5,47 +5,19 @@ import static org.junit.Assert.assertTrue;
 
 import java.util.List;
 
-import javax.inject.Inject;
-
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.Errno;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.kmod4j.paxexam.KmodTestSupport;
 
 /** The module-watch example: a notifier registered through ModuleContext hooks other modules' loads. */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class ExampleModuleWatchIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ModuleContainer container;
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.container()};
-    }
+public class ExampleModuleWatchIT extends KmodTestSupport {
 
     @Before
     public void clearLog() {
         container.clearDmesg();
-    }
-
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
     }
 
     @Test
@@ -70,10 +42,10 @@ public class ExampleModuleWatchIT {
     public void vetoesTheModulesItDenies() {
         Examples.load(container, "module-watch", "deny", "pcc_cpufreq,nothing_else");
         Examples.load(container, "cpufreq");
-        String before = Kmod.snapshot(context, container, null);
+        String before = Kmod.snapshot(bundleContext, container, null);
         ModuleException e = Kmod.failure(Errno.EPERM, () -> Examples.load(container, "pcc-cpufreq"));
         assertTrue(e.getMessage(), e.getMessage().contains("module_watch denies loading pcc_cpufreq"));
-        Kmod.assertNoTrace("a vetoed insmod", before, context, container, null);
+        Kmod.assertNoTrace("a vetoed insmod", before, bundleContext, container, null);
         assertEquals(List.of("module_watch: pcc_cpufreq COMING: denied"), Examples.dmesg(container, "module_watch: pcc_cpufreq"));
 
         container.unload("module_watch", UnloadOptions.defaults());

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.paxexam.KmodTestSupport;
 
 /** Helpers for the tests of the example modules (bundles/examples): jars, loads, dmesg. */
 final class Examples {
@@ -45,18 +46,12 @@ final class Examples {
     }
 
     /** Waits (up to 10 s) until at least {@code count} dmesg lines contain {@code text}; returns them. */
-    static List<String> awaitDmesg(ModuleContainer container, String text, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            List<String> lines = dmesg(container, text);
-            if (lines.size() >= count) {
-                return lines;
-            }
-            if (System.nanoTime() > deadline) {
-                fail("waited 10 s for " + count + " dmesg line(s) with [" + text + "]; dmesg:\n"
-                        + String.join("\n", dmesg(container)));
-            }
-            Thread.sleep(5);
+    static List<String> awaitDmesg(ModuleContainer container, String text, int count) {
+        try {
+            KmodTestSupport.await(count + " dmesg line(s) with [" + text + "]", () -> dmesg(container, text).size() >= count);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            fail(e.getMessage() + "; dmesg:\n" + String.join("\n", dmesg(container)));
         }
+        return dmesg(container, text);
     }
 }

@@ -7,22 +7,13 @@ import static org.junit.Assert.assertTrue;
 import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 
-import javax.inject.Inject;
-
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleNotifier;
 import org.kmod4j.api.ModuleState;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.wiring.BundleWiring;
 
@@ -30,20 +21,7 @@ import org.osgi.framework.wiring.BundleWiring;
  * The exception of a failed init, kept by the caller (as a shell keeps its last exception), must
  * not keep the failed module's class loader alive: the container hands out a detached copy.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class FailedInitLeakIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ModuleContainer container;
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
+public class FailedInitLeakIT extends KmodTestSupport {
 
     @Test
     public void aKeptInitExceptionDoesNotPinTheFailedModulesClassLoader() throws Exception {
@@ -53,7 +31,7 @@ public class FailedInitLeakIT {
                 loader[0] = new WeakReference<>(module.bundle().adapt(BundleWiring.class).getClassLoader());
             }
         };
-        ServiceRegistration<ModuleNotifier> reg = context.registerService(ModuleNotifier.class, watch, null);
+        ServiceRegistration<ModuleNotifier> reg = bundleContext.registerService(ModuleNotifier.class, watch, null);
         ModuleException kept;
         try {
             Path jar = KmodOptions.jar("tm-initthrows");

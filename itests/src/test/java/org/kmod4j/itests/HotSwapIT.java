@@ -17,24 +17,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
-import javax.inject.Inject;
-
-import org.junit.After;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.Guarded;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
 
@@ -48,9 +38,7 @@ import org.osgi.util.tracker.ServiceTracker;
  * the guard, or no service to call, means "not available", which is fine). Through a plain
  * ServiceTracker: the number of erroneous calls is printed for comparison, not asserted.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class HotSwapIT {
+public class HotSwapIT extends KmodTestSupport {
 
     static final int THREADS = 4;
     static final int CYCLES = 100;
@@ -60,22 +48,6 @@ public class HotSwapIT {
     static final String FILTER = "(&(objectClass=" + Function.class.getName() + ")(kmod4j.testmodule=" + NAME + "))";
     static final String ERROR_MARKER = "ERROR: called after exit";
     static final String GREETING = "hello caller from " + NAME;
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ModuleContainer container;
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
-
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
-    }
 
     /** What the callers saw. */
     static final class Stats {
@@ -150,7 +122,7 @@ public class HotSwapIT {
                 s.notAvailable.increment();
                 return;
             }
-            Object service = context.getService(ref);
+            Object service = bundleContext.getService(ref);
             if (service == null) {
                 s.notAvailable.increment();
                 return;
@@ -176,7 +148,7 @@ public class HotSwapIT {
                     s.result(r);
                 }
             } finally {
-                context.ungetService(ref);
+                bundleContext.ungetService(ref);
             }
         });
         System.out.println("HotSwapIT guarded (Guarded.service): " + stats);
@@ -186,7 +158,7 @@ public class HotSwapIT {
 
     @Test
     public void plainServiceTrackerForComparison() throws Exception {
-        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, context.createFilter(FILTER), null);
+        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(bundleContext, bundleContext.createFilter(FILTER), null);
         tracker.open();
         Stats stats;
         try {
@@ -228,7 +200,7 @@ public class HotSwapIT {
 
     /** The service the module's current bundle registered, or null. */
     private ServiceReference<?> serviceOf(Module module) throws Exception {
-        ServiceReference<?>[] refs = context.getServiceReferences(Function.class.getName(), "(kmod4j.testmodule=" + NAME + ")");
+        ServiceReference<?>[] refs = bundleContext.getServiceReferences(Function.class.getName(), "(kmod4j.testmodule=" + NAME + ")");
         if (refs != null) {
             for (ServiceReference<?> ref : refs) {
                 if (module.bundle().equals(ref.getBundle())) {
@@ -290,7 +262,7 @@ public class HotSwapIT {
         }
         assertTrue("callers died: " + died, died.isEmpty());
         assertTrue(container.find(NAME).isEmpty());
-        assertTrue(Kmod.servicesOf(context, NAME).isEmpty());
+        assertTrue(Kmod.servicesOf(bundleContext, NAME).isEmpty());
         return stats;
     }
 }

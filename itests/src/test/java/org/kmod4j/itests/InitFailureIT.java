@@ -16,52 +16,26 @@ import java.util.Map;
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.junit.After;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.kmod4j.paxexam.KmodTestSupport;
 
 /**
  * A module whose init or Bundle-Activator fails is not loaded and leaves no trace: same registry,
  * same lsmod, same framework bundles and services; the name stays free for the next load.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class InitFailureIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ModuleContainer container;
+public class InitFailureIT extends KmodTestSupport {
 
     @Inject
     private CommandProcessor processor;
 
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
-
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
-    }
-
     private String snap() {
-        return snapshot(context, container, processor);
+        return snapshot(bundleContext, container, processor);
     }
 
     /** With another module LIVE, so "unchanged" is not trivially "empty". */
@@ -84,8 +58,8 @@ public class InitFailureIT {
             // (Linux do_init_module), the bundle was stopped and freed
             assertEquals("attempt " + attempt, "activator.start,init:COMING,activator.stop", trace("tm_initfail"));
             assertTrue(container.find("tm_initfail").isEmpty());
-            assertTrue("the activator's service is gone", servicesOf(context, "tm_initfail").isEmpty());
-            assertNoTrace("failed init (attempt " + attempt + ")", before, context, container, processor);
+            assertTrue("the activator's service is gone", servicesOf(bundleContext, "tm_initfail").isEmpty());
+            assertNoTrace("failed init (attempt " + attempt + ")", before, bundleContext, container, processor);
         }
 
         // "fixed": the same file with fail=n loads, under the same name
@@ -101,7 +75,7 @@ public class InitFailureIT {
         // and broken again: the same error again, still no trace
         ModuleException e = failure(Errno.ENODEV, () -> container.load(jar, LoadOptions.defaults()));
         assertNotNull(e.getMessage());
-        assertNoTrace("failed init after a good load", before, context, container, processor);
+        assertNoTrace("failed init after a good load", before, bundleContext, container, processor);
     }
 
     @Test
@@ -117,7 +91,7 @@ public class InitFailureIT {
             assertTrue("the init's exception is kept as the cause: " + e, hasCause(e, IllegalStateException.class.getName()));
             assertEquals("init ran once, exit never", "init:COMING", trace("tm_initthrows"));
             assertTrue(container.find("tm_initthrows").isEmpty());
-            assertNoTrace("init throwing (attempt " + attempt + ")", before, context, container, processor);
+            assertNoTrace("init throwing (attempt " + attempt + ")", before, bundleContext, container, processor);
         }
     }
 
@@ -139,7 +113,7 @@ public class InitFailureIT {
             // start threw: the framework does not call stop, and the module's init must not run
             assertEquals("activator.start", trace("tm_activatorfail"));
             assertTrue(container.find("tm_activatorfail").isEmpty());
-            assertNoTrace("failing activator (attempt " + attempt + ")", before, context, container, processor);
+            assertNoTrace("failing activator (attempt " + attempt + ")", before, bundleContext, container, processor);
         }
     }
 
@@ -150,7 +124,7 @@ public class InitFailureIT {
         Kmod.CommandResult r = Kmod.run(processor, "kmod:insmod '" + jar + "'");
         assertNotNull("insmod of a failing module fails: " + r, r.failure);
         assertTrue(r.toString(), r.err.contains("insmod: ERROR: "));
-        assertNoTrace("insmod with failing init", before, context, container, processor);
+        assertNoTrace("insmod with failing init", before, bundleContext, container, processor);
     }
 
     private static boolean hasCause(Throwable t, String className) {

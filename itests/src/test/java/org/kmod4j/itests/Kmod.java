@@ -2,14 +2,12 @@ package org.kmod4j.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
-import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
@@ -22,7 +20,6 @@ import org.kmod4j.api.Errno;
 import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
-import org.kmod4j.api.UnloadOptions;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -165,22 +162,6 @@ public final class Kmod {
     }
 
     // ---- cleanup ----------------------------------------------------------------------------
-
-    /** Unloads every loaded module, newest first (users before what they use). */
-    public static void unloadAll(ModuleContainer container) {
-        List<Module> modules = new ArrayList<>(container.modules());
-        for (int round = 0; round < 3 && !modules.isEmpty(); round++) {
-            for (int i = modules.size() - 1; i >= 0; i--) {
-                try {
-                    container.unload(modules.get(i).name(), UnloadOptions.defaults());
-                } catch (ModuleException e) {
-                    // retried next round (e.g. still held)
-                }
-            }
-            modules = new ArrayList<>(container.modules());
-        }
-        assertTrue("modules left after cleanup: " + names(container), container.modules().isEmpty());
-    }
 
     public static List<String> names(ModuleContainer container) {
         return container.modules().stream().map(Module::name).collect(Collectors.toList());

@@ -1,46 +1,23 @@
 package org.kmod4j.itests;
 
-import static org.ops4j.pax.exam.CoreOptions.composite;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.kmod4j.paxexam.KmodPaxExam;
-import org.ops4j.pax.exam.Option;
-
 /**
- * Pax Exam provisioning of kmod4j for the itests. Host side only: used from {@code @Configuration}
- * methods. The container and commands come from the published option
- * ({@link KmodPaxExam}, artifact kmod4j-paxexam) that users put in their own tests.
+ * Where the itests find their jars and scratch space. The framework itself comes from the
+ * published {@link org.kmod4j.paxexam.KmodTestSupport} every itest extends.
  *
  * <p>Jar locations come from system properties {@code kmod4j.jar.<key>} that the itests pom sets
  * from the reactor (maven-dependency-plugin's {@code properties} goal), so {@code mvn verify}
- * works without {@code install}; {@link KmodPaxExam} prefers them to its {@code mvn:} URLs.
+ * works without {@code install}; {@link org.kmod4j.paxexam.KmodPaxExam} prefers them to its
+ * {@code mvn:} URLs.
  */
 public final class KmodOptions {
 
     private KmodOptions() {
-    }
-
-    /**
-     * The kmod4j container as a framework extension bundle, a fresh {@code kmod4j.state.dir} under
-     * {@code target/itest}, and the JUnit bundles: the published {@link KmodPaxExam#kmod4j(Path)}.
-     */
-    public static Option container() {
-        return KmodPaxExam.kmod4j(freshStateDir());
-    }
-
-    /** The Gogo runtime and the kmod commands: the published {@link KmodPaxExam#kmod4jCommands()}. */
-    public static Option commands() {
-        return KmodPaxExam.kmod4jCommands();
-    }
-
-    /** Everything the kmod4j itests run with: the container and the commands. */
-    public static Option kmod4j() {
-        return composite(container(), commands());
     }
 
     /** The jar registered under {@code kmod4j.jar.<key>} (e.g. {@code tm-good}); fails clearly if unset. */
@@ -67,9 +44,5 @@ public final class KmodOptions {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Path freshStateDir() {
-        return scratchDir("state-");
     }
 }

@@ -26,55 +26,29 @@ import java.util.stream.Collectors;
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.junit.After;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleInfo;
 import org.kmod4j.api.ModuleRef;
 import org.kmod4j.api.ParameterSpec;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.wiring.FrameworkWiring;
 
 /** Loading and unloading real modules; lookups; EEXIST and rmmod of an unknown name. */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class LoadUnloadIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ModuleContainer container;
+public class LoadUnloadIT extends KmodTestSupport {
 
     @Inject
     private CommandProcessor processor;
 
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
-
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
-    }
-
     private String snap() {
-        return snapshot(context, container, processor);
+        return snapshot(bundleContext, container, processor);
     }
 
     @Test
@@ -93,7 +67,7 @@ public class LoadUnloadIT {
         Bundle bundle = m.bundle();
         assertEquals(Bundle.ACTIVE, bundle.getState());
         assertEquals("org.kmod4j.tm.good", bundle.getSymbolicName());
-        assertTrue(frameworkHas(context, bundle.getBundleId()));
+        assertTrue(frameworkHas(bundleContext, bundle.getBundleId()));
         // the Bundle-Activator ran first, then init, while the module was COMING
         assertEquals("activator.start,init:COMING", trace("tm_good"));
 
@@ -101,14 +75,14 @@ public class LoadUnloadIT {
         // visible: by name, in the registry, as the service init registered, in lsmod
         assertSame(m, container.find("tm_good").orElseThrow());
         assertEquals(List.of("tm_good"), Kmod.names(container));
-        List<ServiceReference<?>> refs = servicesOf(context, "tm_good");
+        List<ServiceReference<?>> refs = servicesOf(bundleContext, "tm_good");
         assertEquals(1, refs.size());
         assertEquals(bundle, refs.get(0).getBundle());
-        Object service = context.getService(refs.get(0));
+        Object service = bundleContext.getService(refs.get(0));
         try {
             assertEquals("hello from tm_good", ((Supplier<?>) service).get());
         } finally {
-            context.ungetService(refs.get(0));
+            bundleContext.ungetService(refs.get(0));
         }
         String lsmod = lsmod(processor);
         assertTrue("lsmod starts with kmod's header:\n" + lsmod, lsmod.startsWith(Kmod.LSMOD_HEADER));
@@ -125,12 +99,12 @@ public class LoadUnloadIT {
         assertFalse("no reference on an unloaded module", m.tryGet());
         // the bundle is gone from the framework, uninstalled and refreshed away
         assertEquals(Bundle.UNINSTALLED, bundle.getState());
-        assertFalse("framework still has bundle " + bundle.getBundleId(), frameworkHas(context, bundle.getBundleId()));
-        assertNull(context.getBundle(bundle.getBundleId()));
-        assertTrue(context.getBundle(0).adapt(FrameworkWiring.class).getRemovalPendingBundles().isEmpty());
+        assertFalse("framework still has bundle " + bundle.getBundleId(), frameworkHas(bundleContext, bundle.getBundleId()));
+        assertNull(bundleContext.getBundle(bundle.getBundleId()));
+        assertTrue(bundleContext.getBundle(0).adapt(FrameworkWiring.class).getRemovalPendingBundles().isEmpty());
         assertTrue(container.find("tm_good").isEmpty());
         assertTrue(container.find(bundle).isEmpty());
-        assertTrue(servicesOf(context, "tm_good").isEmpty());
+        assertTrue(servicesOf(bundleContext, "tm_good").isEmpty());
         assertNull(lsmodRow(lsmod(processor), "tm_good"));
         assertEquals("load + unload leaves the container as it was", before, snap());
 
@@ -143,8 +117,8 @@ public class LoadUnloadIT {
     @Test
     public void findsTheModuleOfAClassABundleAndAClassLoader() throws Exception {
         Module m = container.load(KmodOptions.jar("tm-good"), LoadOptions.defaults());
-        ServiceReference<?> ref = servicesOf(context, "tm_good").get(0);
-        Object service = context.getService(ref);
+        ServiceReference<?> ref = servicesOf(bundleContext, "tm_good").get(0);
+        Object service = bundleContext.getService(ref);
         try {
             Class<?> moduleClass = service.getClass(); // a lambda class defined by the module's loader
             assertSame(m, container.find(moduleClass).orElseThrow());
@@ -153,13 +127,13 @@ public class LoadUnloadIT {
             assertSame(m, container.find(initClass.getClassLoader()).orElseThrow());
             assertSame(m, container.find(m.bundle()).orElseThrow());
         } finally {
-            context.ungetService(ref);
+            bundleContext.ungetService(ref);
         }
         // not modules: a JDK class, the test probe's classes and bundle, the system bundle
         assertTrue(container.find(String.class).isEmpty());
         assertTrue(container.find(getClass()).isEmpty());
-        assertTrue(container.find(context.getBundle()).isEmpty());
-        assertTrue(container.find(context.getBundle(0)).isEmpty());
+        assertTrue(container.find(bundleContext.getBundle()).isEmpty());
+        assertTrue(container.find(bundleContext.getBundle(0)).isEmpty());
         assertTrue(container.find("tm_nosuch").isEmpty());
     }
 
@@ -188,7 +162,7 @@ public class LoadUnloadIT {
         // insmod: "could not insert module <file>: File exists" (strerror(EEXIST)), detail may follow
         assertTrue(e.getMessage(), e.getMessage().startsWith("could not insert module " + jar + ": File exists"));
 
-        assertNoTrace("EEXIST", before, context, container, processor);
+        assertNoTrace("EEXIST", before, bundleContext, container, processor);
         assertEquals("the live module was not touched", "", trace("tm_good"));
         assertSame(first, container.find("tm_good").orElseThrow());
         assertEquals(ModuleState.LIVE, first.state());
@@ -200,14 +174,14 @@ public class LoadUnloadIT {
         String before = snap();
         ModuleException e = failure(Errno.ENOENT, () -> container.unload("tm_nosuch", UnloadOptions.defaults()));
         assertEquals("Module tm_nosuch is not currently loaded", e.getMessage());
-        assertNoTrace("rmmod tm_nosuch", before, context, container, processor);
+        assertNoTrace("rmmod tm_nosuch", before, bundleContext, container, processor);
 
         // twice the same unload: the second is ENOENT too
         container.unload("tm_good", UnloadOptions.defaults());
         String afterUnload = snap();
         e = failure(Errno.ENOENT, () -> container.unload("tm_good", UnloadOptions.defaults()));
         assertEquals("Module tm_good is not currently loaded", e.getMessage());
-        assertNoTrace("second rmmod tm_good", afterUnload, context, container, processor);
+        assertNoTrace("second rmmod tm_good", afterUnload, bundleContext, container, processor);
     }
 
     @Test
@@ -259,7 +233,7 @@ public class LoadUnloadIT {
         String held = snap();
         ModuleException e = failure(Errno.EWOULDBLOCK, () -> container.unload("tm_good", UnloadOptions.defaults()));
         assertEquals("Module tm_good is in use", e.getMessage());
-        assertNoTrace("rmmod of a referenced module", held, context, container, processor);
+        assertNoTrace("rmmod of a referenced module", held, bundleContext, container, processor);
         assertEquals(ModuleState.LIVE, m.state());
 
         try (ModuleRef ref = m.get()) {

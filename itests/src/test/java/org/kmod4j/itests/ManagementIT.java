@@ -12,51 +12,30 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 
-import javax.inject.Inject;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.openmbean.TabularData;
 
-import org.junit.After;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 
 /**
  * kmod4j-management on the platform MBean server (what JConsole and jcmd see): one
  * {@code org.kmod4j:type=Module,name=<module>} per LIVE module, registered by the LIVE notifier
  * and removed by the GOING one, attributes read live; {@code org.kmod4j:type=Container}.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class ManagementIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ModuleContainer container;
+public class ManagementIT extends KmodTestSupport {
 
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
 
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j(), bundle(KmodOptions.jar("management").toUri().toString())};
-    }
-
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
+    @Override
+    protected Option[] options() {
+        return new Option[] {bundle(KmodOptions.jar("management").toUri().toString())};
     }
 
     private static ObjectName module(String name) throws Exception {
@@ -68,7 +47,7 @@ public class ManagementIT {
     }
 
     private Bundle management() {
-        return Arrays.stream(context.getBundles()).filter(b -> "org.kmod4j.management".equals(b.getSymbolicName()))
+        return Arrays.stream(bundleContext.getBundles()).filter(b -> "org.kmod4j.management".equals(b.getSymbolicName()))
                 .findFirst().orElseThrow(() -> new AssertionError("kmod4j-management is not installed"));
     }
 

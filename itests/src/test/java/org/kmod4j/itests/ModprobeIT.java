@@ -31,21 +31,14 @@ import java.util.stream.Collectors;
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.Module;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleRequester;
-import org.ops4j.pax.exam.Configuration;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 
 /**
  * modprobe and depmod (issue 6) over a folder of real bnd-built modules: mp_a → mp_b → mp_c (a
@@ -54,17 +47,9 @@ import org.osgi.framework.BundleContext;
  * mp_broken post: mp_post), mp_broken (init fails after its dependencies loaded), mp_unres (imports
  * a package nobody exports).
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class ModprobeIT {
+public class ModprobeIT extends KmodTestSupport {
     static final List<String> MODULES = List.of("mp-a", "mp-b", "mp-c", "mp-d", "mp-e", "mp-card", "mp-black",
             "mp-soft", "mp-pre", "mp-post", "mp-broken", "mp-unres");
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ModuleContainer container;
 
     @Inject
     private CommandProcessor processor;
@@ -72,8 +57,8 @@ public class ModprobeIT {
     @Inject
     private ModuleRequester requester;
 
-    @Configuration
-    public Option[] config() {
+    @Override
+    protected Option[] options() {
         Path modules = KmodOptions.scratchDir("modules-");
         Path conf = KmodOptions.scratchDir("conf-").resolve("modprobe.conf");
         try {
@@ -85,7 +70,6 @@ public class ModprobeIT {
             throw new UncheckedIOException(e);
         }
         return new Option[] {
-            KmodOptions.kmod4j(),
             bundle(KmodOptions.jar("modprobe").toUri().toString()),
             frameworkProperty("kmod4j.modules.dir").value(modules.toString()),
             frameworkProperty("kmod4j.modprobe.conf").value(conf.toString()),
@@ -99,13 +83,8 @@ public class ModprobeIT {
         System.clearProperty("kmod4j.itest.mp");
     }
 
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
-    }
-
     private Path modulesDir() {
-        return Path.of(context.getProperty("kmod4j.modules.dir"));
+        return Path.of(bundleContext.getProperty("kmod4j.modules.dir"));
     }
 
     private static List<String> trace() {
@@ -178,15 +157,15 @@ public class ModprobeIT {
 
     @Test
     public void blacklistAppliesThroughAnAliasOrAlwaysWithB() {
-        String before = snapshot(context, container, processor);
+        String before = snapshot(bundleContext, container, processor);
         Kmod.CommandResult r = failing("kmod:modprobe mp-black-alias");
         assertTrue(r.toString(), r.err.contains("modprobe: ERROR: could not insert 'mp_black': Module is blacklisted"));
         assertEquals(Errno.EPERM, failure(() -> container.requestModule("mp-black-alias")).errno());
-        assertNoTrace("a blacklisted alias", before, context, container, processor);
+        assertNoTrace("a blacklisted alias", before, bundleContext, container, processor);
 
         r = failing("kmod:modprobe -b mp_black");
         assertTrue(r.toString(), r.err.contains("Module is blacklisted"));
-        assertNoTrace("modprobe -b of a blacklisted name", before, context, container, processor);
+        assertNoTrace("modprobe -b of a blacklisted name", before, bundleContext, container, processor);
 
         ok(processor, "kmod:modprobe mp_black");
         assertEquals(List.of("mp_black"), loaded());
@@ -209,27 +188,27 @@ public class ModprobeIT {
 
     @Test
     public void unresolvableRequirementIsENOENTAndLeavesNothingLoaded() {
-        String before = snapshot(context, container, processor);
+        String before = snapshot(bundleContext, container, processor);
         Kmod.CommandResult r = failing("kmod:modprobe mp_unres");
         assertEquals(Errno.ENOENT, ((ModuleException) r.failure).errno());
         assertTrue(r.toString(), r.err.startsWith("modprobe: ERROR: could not insert 'mp_unres': Unknown symbol in module"));
         assertTrue(r.toString(), r.err.contains("org.kmod4j.testmodules.mp.nowhere"));
         assertEquals(List.of(), trace());
-        assertNoTrace("an unresolvable modprobe", before, context, container, processor);
+        assertNoTrace("an unresolvable modprobe", before, bundleContext, container, processor);
     }
 
     @Test
     public void failedInitUnloadsTheDependenciesTheRequestLoaded() {
-        String before = snapshot(context, container, processor);
+        String before = snapshot(bundleContext, container, processor);
         ModuleException e = failure(() -> container.requestModule("mp_broken"));
         assertTrue(e.getMessage(), e.getMessage().contains("mp_broken"));
         assertEquals(List.of("init:mp_c", "init:mp_b", "init:mp_broken", "exit:mp_b", "exit:mp_c"), trace());
-        assertNoTrace("a request whose module fails to init", before, context, container, processor);
+        assertNoTrace("a request whose module fails to init", before, bundleContext, container, processor);
     }
 
     @Test
     public void dryRunPrintsInsmodLinesAndLoadsNothing() {
-        String before = snapshot(context, container, processor);
+        String before = snapshot(bundleContext, container, processor);
         String out = ok(processor, "kmod:modprobe -n mp_a greeting=hi");
         List<String> lines = out.lines().collect(Collectors.toList());
         assertEquals(out, List.of(
@@ -237,7 +216,7 @@ public class ModprobeIT {
                 "insmod " + modulesDir().resolve("mp-b.jar"),
                 "insmod " + modulesDir().resolve("mp-a.jar") + " greeting=hi"), lines);
         assertEquals(List.of(), trace());
-        assertNoTrace("modprobe -n", before, context, container, processor);
+        assertNoTrace("modprobe -n", before, bundleContext, container, processor);
 
         ok(processor, "kmod:modprobe mp_c");
         assertEquals("-n skips what is loaded", 2, ok(processor, "kmod:modprobe -n mp_a").lines().count());

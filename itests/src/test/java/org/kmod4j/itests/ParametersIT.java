@@ -20,24 +20,16 @@ import java.util.function.Supplier;
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.junit.After;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.ParameterSpec;
 import org.kmod4j.api.ParameterType;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.osgi.framework.ServiceReference;
 
 /**
@@ -45,28 +37,10 @@ import org.osgi.framework.ServiceReference;
  * limit:uint without default): values reach the module through ModuleContext.parameter(); a bad
  * parameter is EINVAL and loads nothing.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class ParametersIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ModuleContainer container;
+public class ParametersIT extends KmodTestSupport {
 
     @Inject
     private CommandProcessor processor;
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
-
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
-    }
 
     private Path jar() {
         return KmodOptions.jar("tm-params");
@@ -74,13 +48,13 @@ public class ParametersIT {
 
     /** What the module saw through ModuleContext.parameter(name), from the service it registered. */
     private Map<?, ?> seenByModule() {
-        List<ServiceReference<?>> refs = servicesOf(context, "tm_params");
+        List<ServiceReference<?>> refs = servicesOf(bundleContext, "tm_params");
         assertEquals(1, refs.size());
-        Object service = context.getService(refs.get(0));
+        Object service = bundleContext.getService(refs.get(0));
         try {
             return (Map<?, ?>) ((Supplier<?>) service).get();
         } finally {
-            context.ungetService(refs.get(0));
+            bundleContext.ungetService(refs.get(0));
         }
     }
 
@@ -167,18 +141,18 @@ public class ParametersIT {
 
     @Test
     public void insmodCommandPassesKeyValueArguments() {
-        String before = snapshot(context, container, processor);
+        String before = snapshot(bundleContext, container, processor);
         Kmod.ok(processor, "kmod:insmod '" + jar() + "' greeting=howdy count=9");
         Map<?, ?> seen = seenByModule();
         assertEquals("howdy", seen.get("greeting"));
         assertEquals("9", seen.get("count"));
         Kmod.ok(processor, "kmod:rmmod tm_params");
-        assertEquals(before, snapshot(context, container, processor));
+        assertEquals(before, snapshot(bundleContext, container, processor));
 
         Kmod.CommandResult r = Kmod.run(processor, "kmod:insmod '" + jar() + "' count=many");
         assertNotNull("insmod with a bad parameter fails: " + r, r.failure);
         assertTrue(r.toString(), r.err.contains("insmod: ERROR: "));
-        assertNoTrace("insmod count=many", before, context, container, processor);
+        assertNoTrace("insmod count=many", before, bundleContext, container, processor);
     }
 
     /** The load fails with EINVAL naming the parameter, init never ran, nothing changed. */
@@ -188,7 +162,7 @@ public class ParametersIT {
             container.load(KmodOptions.jar("tm-good"), LoadOptions.defaults());
         }
         clearTrace("tm_params");
-        String before = snapshot(context, container, processor);
+        String before = snapshot(bundleContext, container, processor);
         ModuleException e = failure(Errno.EINVAL, () -> container.load(jar(), LoadOptions.of(params)));
         // kmod: "could not insert module FILE: Invalid parameters"; the detail names the bad parameter
         assertTrue(params + ": " + e.getMessage(),
@@ -196,6 +170,6 @@ public class ParametersIT {
         assertTrue(params + ": the message names " + culprit + ": " + e.getMessage(), e.getMessage().contains(culprit));
         assertEquals(params + ": init never ran", "", trace("tm_params"));
         assertTrue(container.find("tm_params").isEmpty());
-        assertNoTrace("load with " + params, before, context, container, processor);
+        assertNoTrace("load with " + params, before, bundleContext, container, processor);
     }
 }

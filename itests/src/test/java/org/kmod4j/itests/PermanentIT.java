@@ -12,42 +12,22 @@ import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.kmod4j.paxexam.KmodTestSupport;
 
 /**
  * A module loaded as permanent can never be unloaded, forced or not. Its own framework: the module
  * stays for the framework's life.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class PermanentIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ModuleContainer container;
+public class PermanentIT extends KmodTestSupport {
 
     @Inject
     private CommandProcessor processor;
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
 
     @Test
     public void aPermanentModuleRefusesEveryUnload() {
@@ -57,13 +37,13 @@ public class PermanentIT {
         assertEquals(ModuleState.LIVE, m.state());
         String row = Kmod.lsmodRow(Kmod.lsmod(processor), "tm_good");
         assertTrue("lsmod marks it [permanent]: [" + row + "]", row != null && row.contains("[permanent]"));
-        String before = snapshot(context, container, processor);
+        String before = snapshot(bundleContext, container, processor);
 
         for (UnloadOptions options : new UnloadOptions[] {UnloadOptions.defaults(), UnloadOptions.defaults().withForce(true)}) {
             ModuleException e = failure(() -> container.unload("tm_good", options));
             assertTrue("EBUSY or EPERM, got " + e.errno() + ": " + e.getMessage(),
                     e.errno() == Errno.EBUSY || e.errno() == Errno.EPERM);
-            assertNoTrace("rmmod" + (options.force() ? " -f" : "") + " of a permanent module", before, context, container,
+            assertNoTrace("rmmod" + (options.force() ? " -f" : "") + " of a permanent module", before, bundleContext, container,
                     processor);
         }
         assertEquals("exit never ran", "activator.start,init:COMING", trace("tm_good"));

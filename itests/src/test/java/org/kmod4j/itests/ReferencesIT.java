@@ -26,50 +26,30 @@ import org.apache.felix.service.command.CommandProcessor;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.Taint;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 
 /**
  * References and unload: {@code rmmod --wait} waits for a held reference and completes once it is
  * put, gives up with EWOULDBLOCK after its wait leaving no trace; {@code rmmod -f} unloads a module
  * with a reference held and taints the container with R.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class ReferencesIT {
+public class ReferencesIT extends KmodTestSupport {
 
     /** How long an unload with {@code --wait} must still be waiting while the reference is held. */
     private static final long STILL_WAITING_MILLIS = 200;
 
     @Inject
-    private BundleContext context;
-
-    @Inject
-    private ModuleContainer container;
-
-    @Inject
     private CommandProcessor processor;
 
     private ExecutorService unloader;
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
 
     @Before
     public void unloaderThread() {
@@ -82,12 +62,11 @@ public class ReferencesIT {
 
     @After
     public void unloadEverything() {
-        unloader.shutdownNow();
-        Kmod.unloadAll(container);
+        unloader.shutdownNow(); // KmodTestSupport unloads the modules after this
     }
 
     private String snap() {
-        return snapshot(context, container, processor);
+        return snapshot(bundleContext, container, processor);
     }
 
     @Test
@@ -137,7 +116,7 @@ public class ReferencesIT {
             assertEquals(ModuleState.GOING, m.state());
             assertTrue(container.find("tm_good").isEmpty());
             assertEquals(Bundle.UNINSTALLED, bundle.getState());
-            assertFalse("framework still has bundle " + bundle.getBundleId(), frameworkHas(context, bundle.getBundleId()));
+            assertFalse("framework still has bundle " + bundle.getBundleId(), frameworkHas(bundleContext, bundle.getBundleId()));
             assertNull(lsmodRow(lsmod(processor), "tm_good"));
             assertFalse("an unload that waited is not forced", container.taints().contains(Taint.FORCED_RMMOD));
         } finally {
@@ -162,12 +141,12 @@ public class ReferencesIT {
             assertTrue(r.toString(), r.err.contains("rmmod: ERROR: Module tm_good is in use"));
             assertTrue("rmmod -w=100 gave up after " + elapsedMillis + " ms, before its wait was over",
                     elapsedMillis >= 100);
-            assertNoTrace("rmmod -w=100 of a referenced module", before, context, container, processor);
+            assertNoTrace("rmmod -w=100 of a referenced module", before, bundleContext, container, processor);
 
             ModuleException api = failure(Errno.EWOULDBLOCK,
                     () -> container.unload("tm_good", UnloadOptions.defaults().withWaitMillis(100)));
             assertEquals("Module tm_good is in use", api.getMessage());
-            assertNoTrace("unload withWaitMillis(100) of a referenced module", before, context, container, processor);
+            assertNoTrace("unload withWaitMillis(100) of a referenced module", before, bundleContext, container, processor);
             assertEquals(ModuleState.LIVE, m.state());
             assertEquals(1, m.refcount());
         } finally {
@@ -191,7 +170,7 @@ public class ReferencesIT {
         assertEquals(ModuleState.GOING, m.state());
         assertTrue(container.find("tm_good").isEmpty());
         assertEquals(Bundle.UNINSTALLED, bundle.getState());
-        assertFalse(frameworkHas(context, bundle.getBundleId()));
+        assertFalse(frameworkHas(bundleContext, bundle.getBundleId()));
 
         // lsmod: "Tainted: <letters>" above the table, R among the letters; the module is gone
         String lsmod = lsmod(processor);

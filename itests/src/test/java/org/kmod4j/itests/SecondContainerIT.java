@@ -5,11 +5,7 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 
-import javax.inject.Inject;
-
-import org.junit.After;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
@@ -17,13 +13,8 @@ import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 
 /**
@@ -33,32 +24,14 @@ import org.osgi.framework.ServiceReference;
  * container"), reported by Felix as a FrameworkEvent ERROR (see {@link SecondContainer}); the
  * second framework has no ModuleContainer service and the first container goes on working.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class SecondContainerIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ModuleContainer container;
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
-
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
-    }
+public class SecondContainerIT extends KmodTestSupport {
 
     @Test
     public void aSecondContainerOnTheSameStateDirectoryIsRefused() throws Exception {
-        String stateDir = SecondContainer.stateDir(context);
-        ServiceReference<ModuleContainer> first = context.getServiceReference(ModuleContainer.class);
+        String stateDir = SecondContainer.stateDir(bundleContext);
+        ServiceReference<ModuleContainer> first = bundleContext.getServiceReference(ModuleContainer.class);
 
-        Throwable failure = SecondContainer.refused(context, stateDir);
+        Throwable failure = SecondContainer.refused(bundleContext, stateDir);
 
         // the errno-bearing exception of the container's activator, in our words
         assertEquals("the activator's exception: " + failure, ModuleException.class.getName(),
@@ -69,7 +42,7 @@ public class SecondContainerIT {
                 "state directory " + stateDir + " is in use by another kmod4j container"));
 
         // the first container is still the same service and still works
-        ServiceReference<ModuleContainer> now = context.getServiceReference(ModuleContainer.class);
+        ServiceReference<ModuleContainer> now = bundleContext.getServiceReference(ModuleContainer.class);
         assertNotNull(now);
         assertSame(first.getBundle(), now.getBundle());
         assertEquals(first.getProperty("service.id"), now.getProperty("service.id"));

@@ -11,22 +11,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import javax.inject.Inject;
-
-import org.junit.After;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.SrcuDomain;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.osgi.framework.Bundle;
 
 /**
@@ -36,25 +27,10 @@ import org.osgi.framework.Bundle;
  * before the bundle is uninstalled and log the barrier. A module that never used {@code call}
  * (tm_good) pays no barrier.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class SrcuCallbacksIT {
+public class SrcuCallbacksIT extends KmodTestSupport {
 
     static final int CALLBACKS = 50;
     static final String NAME = "tm_callbacks";
-
-    @Inject
-    private ModuleContainer container;
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
-
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
-    }
 
     @Test
     public void unloadRunsEveryPendingCallbackBeforeTheBundleIsFreed() {

@@ -6,16 +6,8 @@ import static org.junit.Assert.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import javax.inject.Inject;
-
 import org.junit.Test;
-import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
+import org.kmod4j.paxexam.KmodTestSupport;
 
 /**
  * The container's state-directory lock also holds against other processes, and a refused second
@@ -25,27 +17,17 @@ import org.osgi.framework.BundleContext;
  * this. A refused attempt that opens and closes the lock file in the same JVM would silently
  * unlock the directory for everyone else.)
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class StateDirectoryLockIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
+public class StateDirectoryLockIT extends KmodTestSupport {
 
     @Test
     public void theStateDirectoryStaysLockedAgainstOtherProcessesAfterARefusal() throws Exception {
-        String stateDir = SecondContainer.stateDir(context);
+        String stateDir = SecondContainer.stateDir(bundleContext);
         Path lockFile = Path.of(stateDir, "lock");
         assertTrue(lockFile + " exists", Files.isRegularFile(lockFile));
         assertEquals("baseline: another process cannot lock " + lockFile, "locked",
                 SecondContainer.otherProcessTryLock(lockFile));
 
-        SecondContainer.refused(context, stateDir);
+        SecondContainer.refused(bundleContext, stateDir);
 
         assertEquals("after a refused second container in this JVM, another process can lock " + lockFile,
                 "locked", SecondContainer.otherProcessTryLock(lockFile));

@@ -4,6 +4,7 @@ import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +41,8 @@ import org.ops4j.pax.exam.Option;
  * from: by default from Maven, as {@code mvn:} URLs with the versions this artifact was built
  * with ({@value #VERSIONS_RESOURCE}); pax-url-aether resolves them from the local repository or
  * Maven Central. A system property {@code kmod4j.jar.<key>} naming a jar file overrides one
- * ({@code kmod4j.jar.container}, {@code kmod4j.jar.commands}, {@code kmod4j.jar.gogo.runtime}):
+ * ({@code kmod4j.jar.container}, {@code kmod4j.jar.commands}, {@code kmod4j.jar.gogo.runtime},
+ * {@code kmod4j.jar.paxexam}, {@code kmod4j.jar.awaitility}, {@code kmod4j.jar.hamcrest}):
  * kmod4j's own integration tests pass the jars the reactor just built that way, so they run
  * without {@code mvn install}.
  *
@@ -64,7 +66,9 @@ public final class KmodPaxExam {
      * The kmod4j container as a framework extension bundle (installed, never started: the framework
      * activates extensions itself; it registers the {@code org.kmod4j.api.ModuleContainer} service
      * and exports {@code org.kmod4j.api} from the system bundle), a fresh {@code kmod4j.state.dir}
-     * for this framework, and the JUnit bundles Pax Exam's probe needs ({@code junitBundles()}).
+     * for this framework, the JUnit bundles Pax Exam's probe needs ({@code junitBundles()}), this
+     * artifact as a bundle with Awaitility (for {@link KmodTestSupport}), and quiet logging
+     * (warnings and errors only; see {@code simplelogger.properties}).
      */
     public static Option kmod4j() {
         return kmod4j(freshStateDir());
@@ -75,14 +79,20 @@ public final class KmodPaxExam {
         return composite(
                 bundle(location("container", mavenUrl(groupId(), "kmod4j-container", version()))).noStart(),
                 frameworkProperty("kmod4j.state.dir").value(stateDir.toAbsolutePath().toString()),
-                junitBundles());
+                junitBundles(),
+                bundle(location("hamcrest", mavenUrl("org.hamcrest", "hamcrest", property("hamcrest.version")))),
+                bundle(location("awaitility", mavenUrl("org.awaitility", "awaitility", property("awaitility.version")))),
+                bundle(location("paxexam", mavenUrl(groupId(), "kmod4j-paxexam", version()))),
+                // Pax Exam's in-framework log service: warnings only, not a DEBUG line per bundle event
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
     }
 
     /**
      * The Gogo runtime and the kmod commands ({@code kmod:lsmod}, {@code insmod}, {@code rmmod},
      * {@code modinfo}, ...), for tests that run shell commands through the
      * {@code org.apache.felix.service.command.CommandProcessor} service. Add it next to
-     * {@link #kmod4j()}; the test class path then needs {@code org.apache.felix.gogo.runtime} too.
+     * {@link #kmod4j()}. The Gogo runtime is a dependency of this artifact, so the test class path
+     * has it already; {@link KmodTestSupport#kmod(String)} runs a command line.
      */
     public static Option kmod4jCommands() {
         return composite(

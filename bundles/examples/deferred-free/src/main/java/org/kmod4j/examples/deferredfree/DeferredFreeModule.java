@@ -57,8 +57,8 @@ public final class DeferredFreeModule implements ModuleInit {
 
     @Override
     public void init(ModuleContext context) {
-        int capacity = Integer.parseInt(context.parameter("capacity"));
-        int fill = Integer.parseInt(context.parameter("fill"));
+        int capacity = context.intParameter("capacity");
+        int fill = context.intParameter("fill");
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
         }

@@ -76,7 +76,7 @@ public final class GreeterClientModule implements ModuleInit {
 
     @Override
     public void init(ModuleContext context) throws Exception {
-        int periodMs = Integer.parseInt(context.parameter("period_ms"));
+        int periodMs = context.intParameter("period_ms");
         BundleContext bundleContext = context.bundleContext();
         tracker = new ServiceTracker<>(bundleContext, bundleContext.createFilter("(objectClass=" + GREETER + ")"), null);
         tracker.open(true);

@@ -18,7 +18,7 @@ public class InitFailModule implements ModuleInit {
     @Override
     public void init(ModuleContext context) {
         Trace.record(NAME, "init:" + context.module().state());
-        if (Boolean.parseBoolean(context.parameter("fail"))) {
+        if (context.boolParameter("fail")) {
             throw new ModuleException(Errno.ENODEV, NAME + ": no device found");
         }
     }

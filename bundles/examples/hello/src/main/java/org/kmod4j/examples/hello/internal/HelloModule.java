@@ -44,7 +44,7 @@ public final class HelloModule implements ModuleInit {
     @Override
     public void init(ModuleContext context) {
         String greeting = context.parameter("greeting");
-        int count = Integer.parseInt(context.parameter("count"));
+        int count = context.intParameter("count");
         for (int i = 0; i < count; i++) {
             context.log(greeting);
         }
