@@ -52,7 +52,7 @@ final class ModuleLoader {
     }
 
     private KernelModule readAndLoad(Path jar, LoadOptions options) {
-        try (ModuleManifest manifest = ModuleManifest.read(jar)) {
+        try (ModuleManifest manifest = ModuleManifest.read(jar, kernel.copies)) {
             return load(manifest, options);
         }
     }
