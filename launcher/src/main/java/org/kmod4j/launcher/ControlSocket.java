@@ -63,7 +63,7 @@ final class ControlSocket implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "kmod4j-control-timeout");
+        Thread t = new Thread(r, "kmod4j-ctl-timeout");
         t.setDaemon(true);
         return t;
     });

@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
+import org.junit.After;
 import org.junit.AfterClass;
+import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
@@ -64,6 +66,14 @@ public class ControlSocketLimitsIT {
         }
     }
 
+    /** Each test starts and ends with no connection being served (none of another test's holds a slot). */
+    @Before
+    @After
+    public void noConnectionServed() throws Exception {
+        awaitNoThread("kmod4j-control-"); // serve and hang-up threads: kmod4j-control-N, kmod4j-control-N-hangup
+        awaitNoThread("pipe-");
+    }
+
     @Test
     public void dmesgFollowStreamsUntilTheClientHangsUp() throws Exception {
         try (SocketChannel channel = request("dmesg -w")) {
@@ -78,7 +88,6 @@ public class ControlSocketLimitsIT {
             assertContains(streamed, "hello");
         }
         assertEquals(0, client(tmp.getRoot().toPath(), state, "rmmod", "hello").status());
-        awaitNoThread("pipe-dmesg");
     }
 
     @Test
@@ -195,7 +204,8 @@ public class ControlSocketLimitsIT {
         }
     }
 
-    private void awaitNoThread(String prefix) throws Exception {
+    /** Waits (at most 20 s) until no thread of the container has a name (its first 15 characters) starting so. */
+    private static void awaitNoThread(String prefix) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         Path tasks = Path.of("/proc", Long.toString(container.process.pid()), "task");
         List<String> names;
