@@ -198,7 +198,7 @@ public final class Kernel implements ModuleContainer {
         PrivateCopies old = copies;
         copies = new PrivateCopies(dir);
         old.close();
-        copies.close(); // empties what a killed run left
+        copies.removeDirectory(); // what a killed run left
     }
 
     /** An init (activator start + Module-Init) that runs longer fails with ETIMEDOUT; 0 = no limit. */

@@ -19,11 +19,19 @@ import java.nio.file.attribute.PosixFilePermissions;
  */
 final class PrivateCopies implements AutoCloseable {
     private final Path configured;
+    private final Thread atExit;
     private Path dir;
 
-    /** @param dir the directory to use, or null for a temporary one */
+    /**
+     * @param dir the directory to use; it is also removed if the JVM exits without a
+     *     {@link #close()} (the shell's exit, Ctrl-C), null for the temporary one
+     */
     PrivateCopies(Path dir) {
         this.configured = dir;
+        this.atExit = dir == null ? null : new Thread(this::removeDirectory, "kmod4j-private-copies");
+        if (atExit != null) {
+            Runtime.getRuntime().addShutdownHook(atExit);
+        }
     }
 
     /** The process's temporary directory for copies; its {@link #close()} waits for the JVM's exit. */
@@ -35,7 +43,7 @@ final class PrivateCopies implements AutoCloseable {
         static final PrivateCopies COPIES = new PrivateCopies(null);
 
         static {
-            Runtime.getRuntime().addShutdownHook(new Thread(COPIES::remove, "kmod4j-private-copies"));
+            Runtime.getRuntime().addShutdownHook(new Thread(COPIES::removeDirectory, "kmod4j-private-copies"));
         }
     }
 
@@ -64,11 +72,17 @@ final class PrivateCopies implements AutoCloseable {
     @Override
     public void close() {
         if (configured != null) {
-            remove();
+            removeDirectory();
+            try {
+                Runtime.getRuntime().removeShutdownHook(atExit);
+            } catch (IllegalStateException e) {
+                // the JVM is exiting: the hook runs (or ran) anyway
+            }
         }
     }
 
-    private synchronized void remove() {
+    /** Deletes the directory with whatever is in it (a killed run's leftovers, at start); the next copy makes it anew. */
+    synchronized void removeDirectory() {
         Path d = dir != null ? dir : configured;
         dir = null;
         if (d == null || !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {

@@ -150,6 +150,9 @@ public class StateDirectorySafetyIT {
             assertTrue(Files.isDirectory(state.resolve("loading"), LinkOption.NOFOLLOW_LINKS));
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("loading"))));
             assertEquals("no copy left after a load, a failed load and a modinfo", List.of(), list(state.resolve("loading")));
+            container.process.destroy(); // SIGTERM, as Ctrl-C: the JVM exits without stopping the framework
+            assertTrue("the container ends on SIGTERM", container.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertFalse("removed when the container's JVM exits", Files.exists(state.resolve("loading")));
         }
         // a container that ends: -c, with the same failed load
         List<String> command = Kmod4jProcesses.java(List.of("-Djava.io.tmpdir=" + temp));
