@@ -120,6 +120,10 @@ public class ControlSocketLimitsIT {
                 assertContains(within(10, () -> readToEnd(extra)),
                         "kmod4j: ERROR: control socket: too many control connections (" + CONNECTIONS + " at once)");
             }
+            Kmod4jProcesses.Run refused = client(tmp.getRoot().toPath(), state, "lsmod"); // the shipped client
+            assertEquals(refused.toString(), 1, refused.status());
+            assertEquals("kmod4j: ERROR: control socket: too many control connections (" + CONNECTIONS + " at once); try again\n",
+                    refused.err());
         } finally {
             for (SocketChannel c : busy) {
                 c.close();
