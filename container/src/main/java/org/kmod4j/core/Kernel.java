@@ -85,6 +85,8 @@ public final class Kernel implements ModuleContainer {
     private final ModuleLoader loader;
     private volatile LeakDetector leaks;
     private volatile long initTimeoutMillis;
+    /** Where loads keep their private copies of the jars. */
+    volatile PrivateCopies copies = PrivateCopies.temporary();
     private final ModuleUnloader unloader;
 
     /**
@@ -184,7 +186,7 @@ public final class Kernel implements ModuleContainer {
 
     @Override
     public ModuleInfo inspect(Path jar) {
-        try (ModuleManifest m = ModuleManifest.read(jar)) {
+        try (ModuleManifest m = ModuleManifest.read(jar, copies)) {
             return ModuleRequirements.withDepends(m, ModuleRequirements.depends(this, m));
         }
     }
@@ -223,10 +225,26 @@ public final class Kernel implements ModuleContainer {
         return leaks;
     }
 
-    /** Stops the container's own threads (leak checks, bounded notifier calls); modules are left alone. */
+    /**
+     * Stops the container's own threads (leak checks, bounded notifier calls) and removes its
+     * private copies; modules are left alone.
+     */
     public void shutdown() {
         leakCheck(0);
         notifiers.close();
+        copies.close();
+    }
+
+    /**
+     * Keeps the private copies of loading jars in {@code dir} (created 0700, emptied now and
+     * removed at {@link #shutdown()}) instead of a temporary directory: a container's state
+     * directory is its own, the shared temporary folder is not.
+     */
+    public void privateCopies(Path dir) {
+        PrivateCopies old = copies;
+        copies = new PrivateCopies(dir);
+        old.close();
+        copies.removeDirectory(); // what a killed run left
     }
 
     /**

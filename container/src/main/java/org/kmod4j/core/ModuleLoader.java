@@ -64,7 +64,7 @@ final class ModuleLoader {
     }
 
     private KernelModule readAndLoad(LoadInfo info) {
-        try (ModuleManifest manifest = ModuleManifest.read(info.jar)) {
+        try (ModuleManifest manifest = ModuleManifest.read(info.jar, kernel.copies)) {
             info.manifest = manifest;
             info.params = ModuleParameters.resolve(manifest, info.options.parameters());
             info.permanent = info.options.permanent() || manifest.permanent();

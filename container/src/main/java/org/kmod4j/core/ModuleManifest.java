@@ -107,6 +107,11 @@ public final class ModuleManifest implements ModuleInfo, AutoCloseable {
      *     is not a regular file or not a module jar
      */
     public static ModuleManifest read(Path jar) {
+        return read(jar, PrivateCopies.temporary());
+    }
+
+    /** As {@link #read(Path)}, with the private copy in {@code copies}. */
+    static ModuleManifest read(Path jar, PrivateCopies copies) {
         Path path = jar.toAbsolutePath().normalize();
         if (Files.isDirectory(path)) {
             throw invalid(path, "a directory");
@@ -117,7 +122,7 @@ public final class ModuleManifest implements ModuleInfo, AutoCloseable {
         }
         Path copy = null;
         try {
-            copy = Files.createTempFile(privateDirectory(), "load-", ".jar");
+            copy = copies.newFile();
             String digest = copyAndDigest(path, copy);
             long size = Files.size(copy);
             ModuleManifest m = parse(path, copy, size, digest);
@@ -157,17 +162,6 @@ public final class ModuleManifest implements ModuleInfo, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw invalid(path, String.valueOf(e.getMessage()));
         }
-    }
-
-    private static Path privateDir;
-
-    /** A 0700 directory of this process for the private copies. */
-    private static synchronized Path privateDirectory() throws IOException {
-        if (privateDir == null || !Files.isDirectory(privateDir)) {
-            privateDir = Files.createTempDirectory("kmod4j-loading-");
-            privateDir.toFile().deleteOnExit();
-        }
-        return privateDir;
     }
 
     private static String copyAndDigest(Path from, Path to) throws IOException {

@@ -3,7 +3,6 @@ package org.kmod4j.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.CodeSigner;
-import java.security.KeyStoreException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -19,8 +18,8 @@ import org.kmod4j.api.ModuleException;
 
 /**
  * Module signature check: Linux kernel/module/signing.c on the JDK's jar verification. Every
- * entry must be signed by the same signer(s), and one of them must chain to a certificate in the
- * trust store. Reading the entries is what makes the JDK verify their digests; the read is
+ * entry must be signed by the same signer(s), and one of them must be trusted by PKIX rules
+ * ({@link SignerTrust}). Reading the entries is what makes the JDK verify their digests; the read is
  * bounded so a zip bomb costs bounded time and no memory.
  */
 final class ModuleSignature {
@@ -85,33 +84,20 @@ final class ModuleSignature {
         if (unsignedEntry || signers.isEmpty()) {
             return new Verdict(false, "", "not every entry is signed by the same signer");
         }
+        String why = "";
         for (CodeSigner s : signers) {
-            if (trusted(s, policy)) {
+            SignerTrust.Result r = SignerTrust.check(s, policy.trustStore(), policy.revocation());
+            if (r.trusted()) {
                 return new Verdict(true, subject(s), "");
             }
+            why = r.reason();
         }
-        return new Verdict(false, subject(signers.iterator().next()), "signer is not in the trust store");
+        return new Verdict(false, subject(signers.iterator().next()), "signer not trusted: " + why);
     }
 
     static ModuleException rejected(ModuleManifest manifest, String why) {
         return new ModuleException(Errno.EKEYREJECTED, "could not insert module " + manifest.filename()
                 + ": " + Errno.EKEYREJECTED.description() + " (" + why + ")");
-    }
-
-    private static boolean trusted(CodeSigner signer, SignaturePolicy policy) {
-        if (policy.trustStore() == null) {
-            return false;
-        }
-        try {
-            for (Certificate c : signer.getSignerCertPath().getCertificates()) {
-                if (policy.trustStore().getCertificateAlias(c) != null) {
-                    return true;
-                }
-            }
-        } catch (KeyStoreException e) {
-            return false;
-        }
-        return false;
     }
 
     private static String subject(CodeSigner signer) {

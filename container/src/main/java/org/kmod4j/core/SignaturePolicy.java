@@ -22,6 +22,8 @@ public final class SignaturePolicy {
     public static final String TRUST_STORE = "kmod4j.truststore";
     public static final String TRUST_STORE_PASSWORD = "kmod4j.truststore.password";
     public static final String TRUST_STORE_TYPE = "kmod4j.truststore.type";
+    /** "true": check the signer chain's revocation status (OCSP/CRLs, over the network); off by default. */
+    public static final String REVOCATION = "kmod4j.sig.revocation";
     /** Uncompressed bytes a verification may read before the jar counts as a zip bomb. */
     public static final long DEFAULT_MAX_BYTES = 256L << 20;
 
@@ -30,11 +32,18 @@ public final class SignaturePolicy {
     private final KeyStore trustStore;
     private final boolean enforce;
     private final long maxBytes;
+    private final boolean revocation;
 
     public SignaturePolicy(KeyStore trustStore, boolean enforce, long maxBytes) {
+        this(trustStore, enforce, maxBytes, false);
+    }
+
+    /** @param revocation whether the signer chain's revocation status is checked */
+    public SignaturePolicy(KeyStore trustStore, boolean enforce, long maxBytes, boolean revocation) {
         this.trustStore = trustStore;
         this.enforce = enforce;
         this.maxBytes = maxBytes;
+        this.revocation = revocation;
     }
 
     public static SignaturePolicy disabled() {
@@ -56,7 +65,7 @@ public final class SignaturePolicy {
         try (InputStream in = Files.newInputStream(Path.of(path))) {
             KeyStore ks = KeyStore.getInstance(type == null ? "PKCS12" : type);
             ks.load(in, password == null ? null : password.toCharArray());
-            return new SignaturePolicy(ks, enforce, DEFAULT_MAX_BYTES);
+            return new SignaturePolicy(ks, enforce, DEFAULT_MAX_BYTES, Boolean.parseBoolean(property.apply(REVOCATION)));
         } catch (IOException | GeneralSecurityException e) {
             throw new ModuleException(Errno.EINVAL, "cannot read module trust store " + path + ": " + e, e);
         }
@@ -73,6 +82,10 @@ public final class SignaturePolicy {
 
     KeyStore trustStore() {
         return trustStore;
+    }
+
+    boolean revocation() {
+        return revocation;
     }
 
     long maxBytes() {

@@ -22,8 +22,19 @@ import org.kmod4j.api.ModuleException;
  * every lock the process holds on it. So a second container in the same JVM must be refused
  * before it opens the file at all; a JVM-wide registry (in the system properties, shared by
  * every class loader that may have loaded this class) records the directories held here.
+ *
+ * <p>A launcher that keeps the framework's own files in the state directory (its cache, which
+ * Felix cleans at start) must lock before the framework starts: it takes this lock by the same
+ * rules (registry entry, {@code lock} file), records a secret under {@code <registry key>.token}
+ * and hands it to the framework as {@link #TOKEN}; the container then borrows the lock instead
+ * of being refused by its own launcher.
  */
 public final class StateDirectoryLock implements AutoCloseable {
+    /** Framework property: the token of a lock the launcher already holds on the state directory. */
+    public static final String TOKEN = "kmod4j.state.lock.token";
+    /** The registry's key prefix (followed by the directory's real path). */
+    public static final String REGISTRY = "kmod4j.state.lock.";
+
     private final FileChannel channel;
     private final FileLock lock;
     private final Path directory;
@@ -41,14 +52,25 @@ public final class StateDirectoryLock implements AutoCloseable {
      *     be created
      */
     public static StateDirectoryLock acquire(Path directory) {
+        return acquire(directory, null);
+    }
+
+    /**
+     * As {@link #acquire(Path)}, but borrows the lock when this process already holds it under
+     * {@code token} (see the class comment); a borrowed lock's {@link #close()} leaves it held.
+     */
+    public static StateDirectoryLock acquire(Path directory, String token) {
         Path lockFile = directory.resolve("lock");
         String owner = "pid " + ProcessHandle.current().pid();
         String key;
         try {
             Files.createDirectories(directory);
-            key = "kmod4j.state.lock." + directory.toRealPath();
+            key = REGISTRY + directory.toRealPath();
         } catch (IOException e) {
             throw new ModuleException(Errno.EIO, "cannot lock state directory " + directory + ": " + e, e);
+        }
+        if (token != null && !token.isEmpty() && token.equals(System.getProperty(key + ".token"))) {
+            return new StateDirectoryLock(directory, null, null, null);
         }
         Object holder = System.getProperties().putIfAbsent(key, owner);
         if (holder != null) {
@@ -93,6 +115,9 @@ public final class StateDirectoryLock implements AutoCloseable {
 
     @Override
     public void close() {
+        if (lock == null) {
+            return; // borrowed: the launcher releases it
+        }
         try {
             lock.release();
             channel.close();

@@ -44,11 +44,12 @@ public final class ContainerActivator implements BundleActivator {
 
     @Override
     public void start(BundleContext context) {
-        lock = StateDirectoryLock.acquire(stateDirectory(context));
+        lock = StateDirectoryLock.acquire(stateDirectory(context), context.getProperty(StateDirectoryLock.TOKEN));
         executor = Executors.newCachedThreadPool(daemonThreads("kmod4j-srcu-"));
         KernelLog log = new KernelLog(4096);
         SignaturePolicy signatures = SignaturePolicy.fromProperties(context::getProperty);
         Kernel kernel = new Kernel(new FelixBundleHost(context), executor, log, signatures);
+        kernel.privateCopies(lock.directory().resolve("loading"));
         kernel.initTimeout(longProperty(context, INIT_TIMEOUT, 0));
         kernel.notifiers().timeout(longProperty(context, NOTIFIER_TIMEOUT, 0));
         kernel.leakCheck(longProperty(context, LeakDetector.DELAY, LeakDetector.DEFAULT_DELAY_MILLIS));

@@ -81,8 +81,37 @@ public class BadInputCorpusTest extends KernelTestBase {
         this.c = c;
     }
 
-    /** How the kernel is set up for a case. */
-    enum Policy { NONE, CHECK, ENFORCE }
+    /** How the kernel is set up for a case (ENFORCE_CA: enforcing, the trust store holds {@link Pki#CA}). */
+    enum Policy { NONE, CHECK, ENFORCE, ENFORCE_CA }
+
+    /** Keys for the signature cases, made once at test time. */
+    static final class Pki {
+        static final TestPki.Identity CA;
+        static final TestPki.Identity SIGNER;
+
+        static {
+            try {
+                CA = TestPki.selfSigned(TestPki.spec("CN=kmod4j corpus CA").ca());
+                SIGNER = TestPki.issue(CA, TestPki.spec("CN=kmod4j corpus signer"));
+            } catch (Exception e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private Pki() {
+        }
+
+        /**
+         * The victim jar signed by a new key certified as {@code spec} says by the CA, or by a
+         * look-alike of it (same name, its own key); the jar's chain ends with the real CA's certificate.
+         */
+        static JarMaker signed(TestPki.Spec spec, boolean forgedIssuer) {
+            return t -> {
+                TestPki.Identity issuer = forgedIssuer ? TestPki.selfSigned(TestPki.spec("CN=kmod4j corpus CA").ca()) : CA;
+                return TestPki.sign(t.jars.module(VICTIM), TestPki.issue(issuer, spec), CA.cert());
+            };
+        }
+    }
 
     interface JarMaker {
         Path make(BadInputCorpusTest t) throws Exception;
@@ -208,6 +237,25 @@ public class BadInputCorpusTest extends KernelTestBase {
                 t -> manifestBomb(t, true)).bounded(5_000, 32L << 20));
         add("huge manifest (2 MiB)", new Case(Errno.ENOEXEC, "manifest larger than 1048576 bytes", t -> manifestBomb(t, false))
                 .bounded(5_000, 32L << 20));
+        // ---- signer chains under sig_enforce (PKIX against a trust store with one CA) -------------------
+        String notTrusted = "Key was rejected by service (signer not trusted: ";
+        add("signed by a forged look-alike CA, the real CA certificate in the chain", new Case(Errno.EKEYREJECTED,
+                notTrusted + "no valid certificate path", Pki.signed(TestPki.spec("CN=attacker"), true)).policy(Policy.ENFORCE_CA));
+        add("signer certificate expired", new Case(Errno.EKEYREJECTED, notTrusted + "certificate expired",
+                Pki.signed(TestPki.spec("CN=expired").valid(java.time.Duration.ofDays(-10), java.time.Duration.ofDays(5)), false))
+                .policy(Policy.ENFORCE_CA));
+        add("signer certificate not yet valid", new Case(Errno.EKEYREJECTED, notTrusted + "certificate not yet valid",
+                Pki.signed(TestPki.spec("CN=early").valid(java.time.Duration.ofDays(5), java.time.Duration.ofDays(5)), false))
+                .policy(Policy.ENFORCE_CA));
+        add("signer key for TLS servers only (extended key usage serverAuth)", new Case(Errno.EKEYREJECTED,
+                notTrusted + "certificate extended key usage [1.3.6.1.5.5.7.3.1] does not allow codeSigning",
+                Pki.signed(TestPki.spec("CN=tls").eku(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth), false))
+                .policy(Policy.ENFORCE_CA));
+        add("untrusted self-signed key", new Case(Errno.EKEYREJECTED, notTrusted + "no valid certificate path",
+                t -> TestPki.sign(t.jars.module(VICTIM), TestPki.selfSigned(TestPki.spec("CN=kmod4j corpus signer")))).policy(Policy.ENFORCE_CA));
+        add("unsigned, enforcing", new Case(Errno.EKEYREJECTED, "Key was rejected by service (unsigned)", victim()).policy(Policy.ENFORCE_CA));
+        add("signed by the trusted CA's signer", new Case(null, "victim: loaded",
+                t -> TestPki.sign(t.jars.module(VICTIM), Pki.SIGNER, Pki.CA.cert())).policy(Policy.ENFORCE_CA));
         // ---- manifests -----------------------------------------------------------------------------
         add("no manifest", new Case(Errno.ENOEXEC, "no META-INF/MANIFEST.MF", t -> zipWithoutManifest(t)));
         add("manifest line too long", new Case(Errno.ENOEXEC, "Invalid module format", t -> rawManifest(t,
@@ -369,13 +417,19 @@ public class BadInputCorpusTest extends KernelTestBase {
     public void failsWithItsErrnoAndLeavesNoTrace() throws Exception {
         KeyStore empty = KeyStore.getInstance("PKCS12");
         empty.load(null, null);
-        if (c.policy != Policy.NONE) {
+        if (c.policy == Policy.ENFORCE_CA) {
+            kernel = new Kernel(host, executor, log, new SignaturePolicy(TestPki.trustStore(Pki.CA.cert()), true,
+                    SignaturePolicy.DEFAULT_MAX_BYTES));
+            kernel.load(TestPki.sign(jars.module("present"), Pki.SIGNER), null); // a signed bystander
+        } else if (c.policy != Policy.NONE) {
             kernel = new Kernel(host, executor, log, new SignaturePolicy(empty, c.policy == Policy.ENFORCE,
                     SignaturePolicy.DEFAULT_MAX_BYTES));
         }
-        if (c.policy != Policy.ENFORCE) {
+        if (c.policy == Policy.NONE || c.policy == Policy.CHECK) {
             kernel.load(jars.module("present"), null); // a bystander: "unchanged" is not "empty"
         }
+        Path copies = tmp.getRoot().toPath().resolve("private-copies");
+        kernel.privateCopies(copies);
         c.arm.arm(this);
         String before = state();
         Path jar = c.jar.make(this);
@@ -416,6 +470,9 @@ public class BadInputCorpusTest extends KernelTestBase {
             after = after.replaceAll("taints=\\[.*\\]", "taints=" + before.replaceAll(".*taints=", ""));
         }
         assertEquals("the container is exactly as before", before, after);
+        try (java.util.stream.Stream<Path> left = Files.exists(copies) ? Files.list(copies) : java.util.stream.Stream.empty()) {
+            assertEquals("no private copy left behind", List.of(), left.toList());
+        }
         assertTrue("no module left between states: " + kernel.modules(), kernel.modules().stream()
                 .allMatch(m -> m.state() == ModuleState.LIVE));
     }

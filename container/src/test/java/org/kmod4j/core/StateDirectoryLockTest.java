@@ -34,6 +34,34 @@ public class StateDirectoryLockTest {
         }
     }
 
+    @Test
+    public void aContainerBorrowsTheLockItsLauncherHoldsOnlyWithItsToken() throws Exception {
+        Path dir = tmp.newFolder("state").toPath();
+        String tokenKey = StateDirectoryLock.REGISTRY + dir.toRealPath() + ".token";
+        try (StateDirectoryLock launcher = StateDirectoryLock.acquire(dir)) { // the launcher's lock, same rules
+            System.setProperty(tokenKey, "secret");
+            try {
+                assertEquals(Errno.EBUSY, refused(dir, "guessed"));
+                assertEquals(Errno.EBUSY, refused(dir, null));
+                try (StateDirectoryLock borrowed = StateDirectoryLock.acquire(dir, "secret")) {
+                    assertEquals(dir, borrowed.directory());
+                }
+                assertEquals("closing the borrowed lock leaves the launcher's held", 1, locksHeldOn(dir));
+                assertEquals(Errno.EBUSY, refused(dir, null));
+            } finally {
+                System.clearProperty(tokenKey);
+            }
+        }
+    }
+
+    private static Errno refused(Path dir, String token) {
+        try (StateDirectoryLock l = StateDirectoryLock.acquire(dir, token)) {
+            throw new AssertionError("acquired with token " + token);
+        } catch (ModuleException e) {
+            return e.errno();
+        }
+    }
+
     /** 1 if this process's lock is still there (another open in this JVM sees an overlap). */
     private static int locksHeldOn(Path dir) throws Exception {
         // a fresh JVM would be the truest probe; /proc/locks lists the OS record locks directly

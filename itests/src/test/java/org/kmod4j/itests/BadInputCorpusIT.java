@@ -79,6 +79,20 @@ public class BadInputCorpusIT extends KmodTestSupport {
         assertTrue(jar.getFileName() + ": kmod's words naming the file: " + m,
                 m.startsWith("could not insert module " + jar) || m.startsWith("could not load module " + jar));
         assertNoTrace("loading " + jar.getFileName() + " " + params, before, bundleContext, container, processor);
+        assertEquals(jar.getFileName() + ": no private copy left in the state directory", List.of(), privateCopies());
+    }
+
+    /** What is left in the container's directory for the private copies of loading jars. */
+    private List<String> privateCopies() {
+        Path copies = Path.of(SecondContainer.stateDir(bundleContext), "loading");
+        if (!Files.isDirectory(copies)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(copies)) {
+            return files.map(f -> f.getFileName().toString()).toList();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private void fails(Errno errno, String words, Path jar) {

@@ -2,7 +2,6 @@ package org.kmod4j.launcher;
 
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Path;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
@@ -22,36 +21,32 @@ final class CommandScript {
 
     /** @return the exit status: 0 when every command succeeded, 1 at the first failure */
     static int run(CommandProcessor processor, String script, InputStream in, PrintStream out, PrintStream err) {
-        return run(processor, script, in, out, err, null);
+        try (CommandSession session = processor.createSession(in, out, err)) {
+            return run(session, script, out, err);
+        }
     }
 
     /**
-     * As {@link #run(CommandProcessor, String, InputStream, PrintStream, PrintStream)}, with the
-     * session's current directory set to {@code cwd} (relative module paths are resolved
-     * against it): the control socket runs a client's commands in the client's directory.
+     * As {@link #run(CommandProcessor, String, InputStream, PrintStream, PrintStream)}, in a
+     * session the caller made and closes: the control socket sets the session's current
+     * directory to the client's, and ends the session's jobs when the client hangs up.
      */
-    static int run(CommandProcessor processor, String script, InputStream in, PrintStream out, PrintStream err,
-            Path cwd) {
-        try (CommandSession session = processor.createSession(in, out, err)) {
-            if (cwd != null) {
-                session.currentDir(cwd);
-            }
-            for (String command : CommandSplitter.split(script)) {
-                try {
-                    Object result = session.execute(command);
-                    if (result != null) {
-                        String text = String.valueOf(session.format(result, Converter.INSPECT));
-                        out.print(text.endsWith("\n") ? text : text + "\n");
-                    }
-                    out.flush();
-                    err.flush();
-                } catch (Exception e) {
-                    if (!e.getClass().getName().equals(REPORTED)) {
-                        err.println("kmod4j: ERROR: " + command + ": " + e.getMessage());
-                    }
-                    err.flush();
-                    return 1;
+    static int run(CommandSession session, String script, PrintStream out, PrintStream err) {
+        for (String command : CommandSplitter.split(script)) {
+            try {
+                Object result = session.execute(command);
+                if (result != null) {
+                    String text = String.valueOf(session.format(result, Converter.INSPECT));
+                    out.print(text.endsWith("\n") ? text : text + "\n");
                 }
+                out.flush();
+                err.flush();
+            } catch (Exception e) {
+                if (!e.getClass().getName().equals(REPORTED)) {
+                    err.println("kmod4j: ERROR: " + command + ": " + e.getMessage());
+                }
+                err.flush();
+                return 1;
             }
         }
         return 0;

@@ -56,7 +56,11 @@ final class ControlClient {
                 return 1;
             }
             DataOutputStream request = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
-            ControlProtocol.writeRequest(request, cwd, script);
+            try {
+                ControlProtocol.writeRequest(request, cwd, script);
+            } catch (IOException e) {
+                // refused before reading the request (too many connections): its answer is still to be read
+            }
             DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
             while (true) {
                 byte type = in.readByte();

@@ -62,7 +62,11 @@ final class ControlProtocol {
         return new Request(cwd, new String(in.readNBytes(n), StandardCharsets.UTF_8));
     }
 
-    /** An output stream that sends what is written as frames of one type; frames of all streams share one lock. */
+    /**
+     * An output stream that sends what is written as frames of one type, each at once (a
+     * command that runs long, {@code dmesg -w}, streams; Gogo never flushes its output); frames
+     * of all streams share one lock.
+     */
     static final class FrameOutputStream extends OutputStream {
         private final DataOutputStream out;
         private final byte type;
@@ -86,6 +90,7 @@ final class ControlProtocol {
                 out.writeByte(type);
                 out.writeInt(len);
                 out.write(b, off, len);
+                out.flush();
             }
         }
 

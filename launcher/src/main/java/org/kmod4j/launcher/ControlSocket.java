@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -20,9 +21,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Job;
 
 /**
  * The control socket {@code <state dir>/control.sock}: a UNIX domain socket (no TCP port) on
@@ -35,13 +44,29 @@ import org.apache.felix.service.command.CommandProcessor;
  * connect; a connection whose peer (SO_PEERCRED) is another user is refused as well. The
  * container's lock on the state directory is held before this starts, so a leftover
  * {@code control.sock} (after a kill -9) is stale and replaced.
+ *
+ * <p>Bounded: at most {@link #MAX_CONNECTIONS} connections are served at once (more are answered
+ * "too many control connections" and closed); a connection must deliver its whole request within
+ * {@link #REQUEST_TIMEOUT} ms or is closed; a client that hangs up while its command runs
+ * ({@code dmesg -w} and Ctrl-C) ends the command: its Gogo jobs are interrupted and its session
+ * closed, so no thread of it is left behind. Output is sent as it is written.
  */
 final class ControlSocket implements AutoCloseable {
+    /** Connections served at once (system property kmod4j.control.connections). */
+    static final int MAX_CONNECTIONS = Integer.getInteger("kmod4j.control.connections", 16);
+    /** Milliseconds a client has to send its whole request (system property kmod4j.control.timeout.ms). */
+    static final long REQUEST_TIMEOUT = Long.getLong("kmod4j.control.timeout.ms", 10_000);
 
     private final Path socket;
     private final CommandProcessor processor;
     private final PrintStream log;
     private final AtomicInteger connections = new AtomicInteger();
+    private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "kmod4j-ctl-timeout");
+        t.setDaemon(true);
+        return t;
+    });
     private ServerSocketChannel server;
     private Thread acceptor;
     private volatile boolean closed;
@@ -50,6 +75,7 @@ final class ControlSocket implements AutoCloseable {
         this.socket = socket;
         this.processor = processor;
         this.log = log;
+        timer.setRemoveOnCancelPolicy(true);
     }
 
     /** Binds {@code stateDir/control.sock} and starts accepting connections on a daemon thread. */
@@ -122,9 +148,32 @@ final class ControlSocket implements AutoCloseable {
                 close(channel);
                 continue;
             }
-            Thread t = new Thread(() -> serve(channel), "kmod4j-control-" + connections.incrementAndGet());
+            if (!slots.tryAcquire()) {
+                refuse(channel, "too many control connections (" + MAX_CONNECTIONS + " at once); try again");
+                continue;
+            }
+            String name = "kmod4j-control-" + connections.incrementAndGet();
+            Thread t = new Thread(() -> {
+                try {
+                    serve(channel, name);
+                } finally {
+                    slots.release();
+                }
+            }, name);
             t.setDaemon(true);
             t.start();
+        }
+    }
+
+    /** Answers with an error line and status 1: a new connection's send buffer takes it without blocking. */
+    private static void refuse(SocketChannel channel, String why) {
+        try (channel) {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
+            byte[] line = ("kmod4j: ERROR: control socket: " + why + "\n").getBytes(StandardCharsets.UTF_8);
+            new ControlProtocol.FrameOutputStream(out, ControlProtocol.STDERR).write(line, 0, line.length);
+            ControlProtocol.writeExit(out, 1);
+        } catch (IOException e) {
+            // the client is gone already
         }
     }
 
@@ -144,37 +193,93 @@ final class ControlSocket implements AutoCloseable {
         }
     }
 
-    private void serve(SocketChannel channel) {
+    private void serve(SocketChannel channel, String name) {
         try (channel) {
             DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
             ControlProtocol.Request request;
+            ScheduledFuture<?> deadline = timer.schedule(() -> close(channel), REQUEST_TIMEOUT, TimeUnit.MILLISECONDS);
             try {
                 request = ControlProtocol.readRequest(in);
             } catch (IOException e) {
-                PrintStream err = new PrintStream(new ControlProtocol.FrameOutputStream(out, ControlProtocol.STDERR), true,
-                        StandardCharsets.UTF_8);
-                err.println("kmod4j: ERROR: control socket: " + e.getMessage());
-                ControlProtocol.writeExit(out, 1);
+                if (channel.isOpen()) {
+                    PrintStream err = new PrintStream(new ControlProtocol.FrameOutputStream(out, ControlProtocol.STDERR),
+                            true, StandardCharsets.UTF_8);
+                    err.println("kmod4j: ERROR: control socket: " + e.getMessage());
+                    ControlProtocol.writeExit(out, 1);
+                }
                 return;
+            } finally {
+                deadline.cancel(false);
+            }
+            if (!channel.isOpen()) {
+                return; // timed out just as the request completed
             }
             PrintStream sessionOut = new PrintStream(new ControlProtocol.FrameOutputStream(out, ControlProtocol.STDOUT),
                     false, StandardCharsets.UTF_8);
             PrintStream sessionErr = new PrintStream(new ControlProtocol.FrameOutputStream(out, ControlProtocol.STDERR),
                     false, StandardCharsets.UTF_8);
             int status;
-            try {
-                status = CommandScript.run(processor, request.script(), new ByteArrayInputStream(new byte[0]),
-                        sessionOut, sessionErr, request.cwd());
-            } catch (RuntimeException e) {
-                sessionErr.println("kmod4j: ERROR: " + e);
-                status = 1;
+            Thread hangUp;
+            AtomicBoolean done = new AtomicBoolean();
+            try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), sessionOut,
+                    sessionErr)) {
+                session.currentDir(request.cwd());
+                Thread worker = Thread.currentThread();
+                hangUp = new Thread(() -> endOnHangUp(channel, session, worker, done), name + "-hangup");
+                hangUp.setDaemon(true);
+                hangUp.start();
+                try {
+                    status = CommandScript.run(session, request.script(), sessionOut, sessionErr);
+                } catch (RuntimeException e) {
+                    sessionErr.println("kmod4j: ERROR: " + e);
+                    status = 1;
+                }
+                done.set(true);
+                sessionOut.flush();
+                sessionErr.flush();
             }
-            sessionOut.flush();
-            sessionErr.flush();
-            ControlProtocol.writeExit(out, status);
+            try {
+                Thread.interrupted(); // a hang-up may have interrupted this thread; the exit goes out regardless
+                if (channel.isOpen()) {
+                    ControlProtocol.writeExit(out, status);
+                }
+            } finally {
+                close(channel); // wakes the hang-up watcher
+                hangUp.join(5_000);
+            }
         } catch (IOException e) {
             // the client went away; nothing to report to
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Reads the connection until it ends: the client sends nothing after its request, so an
+     * end of stream before the command is done means it hung up. Then the command ends as at
+     * Ctrl-C: the session's jobs are interrupted and the session closed (which interrupts its
+     * pipe threads), and the worker waiting for them is interrupted.
+     */
+    private static void endOnHangUp(SocketChannel channel, CommandSession session, Thread worker, AtomicBoolean done) {
+        ByteBuffer buf = ByteBuffer.allocate(256);
+        try {
+            while (channel.read(buf) >= 0) {
+                buf.clear(); // bytes after the request are ignored
+            }
+        } catch (IOException e) {
+            // closed by the worker (the command is done), or reset by the client (a hang-up)
+        }
+        if (done.get() || !channel.isOpen()) {
+            return;
+        }
+        try {
+            for (Job job : List.copyOf(session.jobs())) { // an interrupted job leaves the list
+                job.interrupt();
+            }
+        } finally {
+            session.close();
+            worker.interrupt();
         }
     }
 
@@ -189,6 +294,7 @@ final class ControlSocket implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        timer.shutdownNow();
         try {
             if (server != null) {
                 server.close();

@@ -52,8 +52,12 @@ final class EmbeddedFelix implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts Felix with its cache under {@code stateDir/felix-cache} (cleaned at each start). */
-    static EmbeddedFelix start(Path stateDir, FelixLog log) throws BundleException {
+    /**
+     * Starts Felix with its cache under {@code stateDir/felix-cache} (cleaned at each start).
+     *
+     * @param lockToken the token of the state directory's lock, held by the caller ({@link StateDirectory})
+     */
+    static EmbeddedFelix start(Path stateDir, String lockToken, FelixLog log) throws BundleException {
         Map<String, Object> config = new HashMap<>();
         config.put("felix.log.logger", log);
         config.put("felix.log.level", Integer.toString(FelixLog.LOG_WARNING));
@@ -61,6 +65,7 @@ final class EmbeddedFelix implements AutoCloseable {
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, gogoPackages());
         config.put(STATE_DIR_PROPERTY, stateDir.toString());
+        config.put(StateDirectory.TOKEN_PROPERTY, lockToken);
         Framework framework = new FrameworkFactory().newFramework(config);
         framework.init();
         framework.start();

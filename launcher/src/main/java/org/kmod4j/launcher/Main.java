@@ -40,9 +40,13 @@ public final class Main implements Callable<Integer> {
 
     private static final long CONTAINER_TIMEOUT_MILLIS = 30_000;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "kmod4j-state",
+    private static final Path DEFAULT_STATE_DIR = Path.of("kmod4j-state");
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Container state directory (framework property kmod4j.state.dir); the Felix"
-                    + " cache lives in DIR/felix-cache and is cleaned at start. Default: ${DEFAULT-VALUE}")
+                    + " cache lives in DIR/felix-cache and is cleaned at start. Created mode 0700; an existing"
+                    + " one must be yours and not group/world-writable. Default: ./kmod4j-state (with -c: a"
+                    + " private temporary directory, deleted at exit)")
     private Path stateDir;
 
     @Option(names = {"-c", "--command"}, paramLabel = "'CMD; CMD'",
@@ -85,7 +89,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path state = stateDir.toAbsolutePath().normalize();
+        Path state = (stateDir == null ? DEFAULT_STATE_DIR : stateDir).toAbsolutePath().normalize();
         PrintStream out = System.out;
         PrintStream err = System.err;
         if (!words.isEmpty()) {
@@ -95,7 +99,10 @@ public final class Main implements Callable<Integer> {
             }
             return ControlClient.run(state, words, Path.of("").toAbsolutePath(), out, err);
         }
-        try (EmbeddedFelix felix = EmbeddedFelix.start(state, new FelixLog(err))) {
+        // locked before anything touches it (Felix cleans its cache there); -c is throw-away
+        try (StateDirectory dir = command != null && stateDir == null ? StateDirectory.temporary() : StateDirectory.open(state);
+                EmbeddedFelix felix = EmbeddedFelix.start(dir.path(), dir.token(), new FelixLog(err))) {
+            state = dir.path();
             ContainerClient container = felix.installContainer(CONTAINER_TIMEOUT_MILLIS);
             ModulesLinkedIn.install(felix.context()); // uncaught exceptions print "Modules linked in: ..."
             felix.startGogoRuntime();

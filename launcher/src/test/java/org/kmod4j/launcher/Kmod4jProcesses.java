@@ -88,7 +88,13 @@ final class Kmod4jProcesses {
 
     /** Starts {@code java -jar kmod4j.jar --state-dir STATE --no-shell --no-examples EXTRA...}. */
     static Container start(Path stateDir, Path logs, String... extra) throws IOException, InterruptedException {
-        List<String> command = java();
+        return start(List.of(), stateDir, logs, extra);
+    }
+
+    /** As {@link #start(Path, Path, String...)}, with these JVM options ({@code -Dname=value}). */
+    static Container start(List<String> jvmOptions, Path stateDir, Path logs, String... extra)
+            throws IOException, InterruptedException {
+        List<String> command = java(jvmOptions);
         command.addAll(List.of("--state-dir", stateDir.toString(), "--no-shell", "--no-examples"));
         command.addAll(Arrays.asList(extra));
         Files.createDirectories(logs);
@@ -101,7 +107,7 @@ final class Kmod4jProcesses {
 
     /** {@code java -jar kmod4j.jar --state-dir STATE WORDS...} run in {@code cwd}. */
     static Run client(Path cwd, Path stateDir, String... words) throws IOException, InterruptedException {
-        List<String> command = java();
+        List<String> command = java(List.of());
         command.addAll(List.of("--state-dir", stateDir.toString()));
         command.addAll(Arrays.asList(words));
         return run(new ProcessBuilder(command).directory(cwd.toFile()));
@@ -161,10 +167,12 @@ final class Kmod4jProcesses {
         assertTrue("expected <" + part + "> in:\n" + text, text.contains(part));
     }
 
-    private static List<String> java() {
+    /** {@code java OPTIONS -jar kmod4j.jar}: append the launcher's arguments. */
+    static List<String> java(List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(JAR);
         return command;
