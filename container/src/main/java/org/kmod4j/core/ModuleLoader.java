@@ -113,6 +113,7 @@ final class ModuleLoader {
     }
 
     private KernelModule loadModule(ModuleManifest manifest, Map<String, String> params, boolean permanent, String signer) {
+        KernelLog.Span span = kernel.log().loadStarted();
         KernelModule mod = new KernelModule(kernel, manifest, params, permanent);
         mod.signer(signer);
         addUnformed(mod);
@@ -140,8 +141,8 @@ final class ModuleLoader {
         mod.state(ModuleState.LIVE);
         kernel.notifiers.live(mod);
         mod.refcounter().putInit();
-        kernel.log().info(mod.name() + ": loaded" + (mod.parameters().isEmpty() ? "" : " " + mod.parameters())
-                + (permanent ? " (permanent)" : ""));
+        kernel.log().loaded(mod, mod.name() + ": loaded" + (mod.parameters().isEmpty() ? "" : " " + mod.parameters())
+                + (permanent ? " (permanent)" : ""), span);
         mod.finishLoading();
         return mod;
     }
@@ -316,7 +317,7 @@ final class ModuleLoader {
 
     /** Linux do_init_module's {@code fail:} path; the exit is not called. */
     private void initFailed(KernelModule mod, ModuleException e) {
-        kernel.log().error(mod.name() + ": init failed: " + e.errno() + " " + e.getMessage());
+        kernel.log().initFailed(mod.name(), e.errno(), mod.name() + ": init failed: " + e.errno() + " " + e.getMessage());
         mod.state(ModuleState.GOING);
         ModuleTeardown.drainAndFree(kernel, mod, false, true);
     }

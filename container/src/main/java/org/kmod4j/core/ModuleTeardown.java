@@ -2,6 +2,7 @@ package org.kmod4j.core;
 
 import java.util.List;
 
+import org.kmod4j.api.ModuleEvent;
 import org.kmod4j.api.ModuleInit;
 import org.kmod4j.core.srcu.SrcuStruct;
 
@@ -21,11 +22,15 @@ final class ModuleTeardown {
      * @param notifyGoing whether GOING goes to the notifiers (not after a COMING veto, whose
      *     rollback already told the notifiers that were called)
      */
-    static void drainAndFree(Kernel kernel, KernelModule mod, boolean callExit, boolean notifyGoing) {
+    static Times drainAndFree(Kernel kernel, KernelModule mod, boolean callExit, boolean notifyGoing) {
         // in-flight guarded calls finish; new ones already fail (state is GOING)
+        int domains = mod.domainTable().size();
+        KernelLog.Span grace = kernel.log().gracePeriodStarted(mod.name(), domains);
         for (SrcuStruct d : mod.domainTable().values()) {
             d.synchronizeUninterruptibly();
         }
+        long gracePeriod = kernel.log().gracePeriodEnded(mod.name(), domains, grace);
+        long exitStart = System.nanoTime();
         if (callExit) {
             ModuleInit init = mod.moduleInit();
             if (init != null) {
@@ -36,6 +41,7 @@ final class ModuleTeardown {
                 }
             }
         }
+        long exit = System.nanoTime() - exitStart;
         try {
             if (mod.hosted() != null) {
                 mod.hosted().stop();
@@ -54,13 +60,26 @@ final class ModuleTeardown {
             if (d.hadCallbacks()) {
                 long pending = d.callbacksPending();
                 d.barrierUninterruptibly();
-                kernel.log().info(mod.name() + ": srcu barrier on domain " + d.name() + ": " + pending + " callback(s) drained");
+                kernel.log().module(mod.name(), ModuleEvent.Level.INFO,
+                        mod.name() + ": srcu barrier on domain " + d.name() + ": " + pending + " callback(s) drained");
             }
         }
         for (SrcuStruct d : mod.domainTable().values()) {
             d.cleanup();
         }
         free(kernel, mod);
+        return new Times(gracePeriod, exit);
+    }
+
+    /** How long the grace period and the exit of one teardown took. */
+    static final class Times {
+        final long gracePeriodNanos;
+        final long exitNanos;
+
+        Times(long gracePeriodNanos, long exitNanos) {
+            this.gracePeriodNanos = gracePeriodNanos;
+            this.exitNanos = exitNanos;
+        }
     }
 
     /** Uninstall + refresh, drop the use links and leave the registry; wakes waiters. */

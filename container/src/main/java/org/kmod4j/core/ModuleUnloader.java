@@ -57,6 +57,7 @@ final class ModuleUnloader {
     }
 
     private void unloadOnce(String name, boolean force) {
+        KernelLog.Span span = kernel.log().unloadStarted();
         Lock exclusive = kernel.exclusion.writeLock();
         interruptibly(exclusive, name);
         try {
@@ -68,8 +69,8 @@ final class ModuleUnloader {
             } finally {
                 kernel.registry.mutex.unlock();
             }
-            ModuleTeardown.drainAndFree(kernel, mod, true, true);
-            kernel.log().info(name + ": unloaded" + (force ? " (forced)" : ""));
+            ModuleTeardown.Times times = ModuleTeardown.drainAndFree(kernel, mod, true, true);
+            kernel.log().unloaded(name, force, name + ": unloaded" + (force ? " (forced)" : ""), span, times);
         } finally {
             exclusive.unlock();
         }

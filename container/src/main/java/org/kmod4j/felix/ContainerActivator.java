@@ -38,6 +38,7 @@ public final class ContainerActivator implements BundleActivator {
     private StateDirectoryLock lock;
     private ExecutorService executor;
     private NotifierWhiteboard notifiers;
+    private EventListenerWhiteboard listeners;
     private RequesterTracker requesters;
     private ServiceRegistration<?> registration;
 
@@ -54,6 +55,8 @@ public final class ContainerActivator implements BundleActivator {
         this.kernel = kernel;
         notifiers = new NotifierWhiteboard(context, kernel.notifiers());
         notifiers.open(true);
+        listeners = new EventListenerWhiteboard(context, log);
+        listeners.open(true);
         requesters = new RequesterTracker(context, kernel);
         requesters.open(true);
         Dictionary<String, Object> props = new Hashtable<>();
@@ -70,6 +73,9 @@ public final class ContainerActivator implements BundleActivator {
         }
         if (notifiers != null) {
             notifiers.close();
+        }
+        if (listeners != null) {
+            listeners.close();
         }
         if (requesters != null) {
             requesters.close();

@@ -16,9 +16,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.kmod4j.api.Errno;
+import org.kmod4j.api.ModuleEvent;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.SrcuDomain;
 import org.kmod4j.api.Taint;
+import org.kmod4j.core.KernelEvent;
 import org.kmod4j.core.KernelLog;
 import org.kmod4j.core.TaintFlags;
 
@@ -246,8 +248,9 @@ public final class SrcuStruct implements SrcuDomain {
                     start = now;
                     nextReport = now + STALL_REPORT_NANOS;
                 } else if (now - nextReport > 0 && log != null) {
-                    log.warn("srcu: " + describe() + " grace period stalled for "
-                            + TimeUnit.NANOSECONDS.toSeconds(now - start) + " s: " + activeReaders() + " reader(s) inside");
+                    log.publish(new KernelEvent.Draft(ModuleEvent.Type.GRACE_PERIOD_STALL, ModuleEvent.Level.WARNING,
+                            "srcu: " + describe() + " grace period stalled for " + TimeUnit.NANOSECONDS.toSeconds(now - start)
+                            + " s: " + activeReaders() + " reader(s) inside").module(owner).duration(now - start));
                     nextReport = now + STALL_REPORT_NANOS;
                 }
                 LockSupport.parkNanos(Math.min(1_000_000L, 1_000L << Math.min(spins - 64, 10)));
