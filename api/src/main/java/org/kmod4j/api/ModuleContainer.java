@@ -97,8 +97,8 @@ public interface ModuleContainer {
     AutoCloseable follow(long fromSequence, ModuleEventListener listener);
 
     /**
-     * Adds a DEPLOY event: what a deploy folder did with {@code jar} ({@code module} may be null
-     * when the jar was refused before it had a name; {@code errno} null on success).
+     * Adds a DEPLOY event ({@code deploy: text}): what a deploy folder did. {@code module} is
+     * null when a jar was refused before it had a name; {@code errno} is null on success.
      */
-    ModuleEvent deployAction(String jar, String module, String text, Errno errno);
+    ModuleEvent deployAction(String module, String text, Errno errno);
 }

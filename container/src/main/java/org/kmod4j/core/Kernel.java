@@ -173,9 +173,9 @@ public final class Kernel implements ModuleContainer {
     }
 
     @Override
-    public ModuleEvent deployAction(String jar, String module, String text, Errno errno) {
+    public ModuleEvent deployAction(String module, String text, Errno errno) {
         return log.publish(new KernelEvent.Draft(ModuleEvent.Type.DEPLOY, errno == null ? ModuleEvent.Level.INFO : ModuleEvent.Level.ERR,
-                "deploy: " + (jar == null ? "" : jar + ": ") + text).module(module).errno(errno));
+                "deploy: " + text).module(module).errno(errno));
     }
 
     @Override

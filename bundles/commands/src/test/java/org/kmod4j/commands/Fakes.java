@@ -175,7 +175,7 @@ final class Fakes {
         @Override public AutoCloseable follow(long fromSequence, ModuleEventListener listener) {
             return log.follow(fromSequence, listener);
         }
-        @Override public ModuleEvent deployAction(String jar, String module, String text, Errno errno) {
+        @Override public ModuleEvent deployAction(String module, String text, Errno errno) {
             throw new UnsupportedOperationException();
         }
     }
