@@ -42,7 +42,8 @@ public final class Kernel implements ModuleContainer {
     final LoadMerger<KernelModule> merger = new LoadMerger<>();
     private final LoadMerger<List<Module>> requests = new LoadMerger<>();
     private volatile ModuleRequester requester;
-    /** Loads share, unloads exclude (seed 002: modprobe LOCK_SH, rmmod LOCK_EX); fair, so a
+    /** Loads share, unloads exclude (as modprobe takes LOCK_SH and rmmod LOCK_EX in Rusty
+     *  Russell's "Modules with list", LKML, 26 Nov 2002); fair, so a
      *  waiting unload holds back new loads instead of starving. */
     final ReentrantReadWriteLock exclusion = new ReentrantReadWriteLock(true);
     private final KernelLog log;

@@ -73,7 +73,8 @@ import org.kmod4j.core.TaintFlags;
  * queue order, decrementing pending after each. barrier: if pending is 0 every earlier callback
  * has run (its effects happen before the decrement we read); else it queues a marker behind
  * them and waits for the single, FIFO worker to reach it. hadCallbacks is a plain flag set on
- * first use, so an unload only pays for a barrier where call was ever used (seed 004).
+ * first use, so an unload only pays for a barrier where call was ever used (as proposed in "Forbid static
+ * SRCU use in modules", Mathieu Desnoyers and Paul E. McKenney, LKML, April 2019).
  * </pre>
  */
 public final class SrcuStruct implements SrcuDomain {
