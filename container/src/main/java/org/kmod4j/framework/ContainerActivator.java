@@ -1,4 +1,4 @@
-package org.kmod4j.felix;
+package org.kmod4j.framework;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ public final class ContainerActivator implements BundleActivator {
         executor = Executors.newCachedThreadPool(daemonThreads("kmod4j-srcu-"));
         KernelLog log = new KernelLog(4096);
         SignaturePolicy signatures = SignaturePolicy.fromProperties(context::getProperty);
-        Kernel kernel = new Kernel(new FelixBundleHost(context), executor, log, signatures);
+        Kernel kernel = new Kernel(new FrameworkBundleHost(context), executor, log, signatures);
         kernel.initTimeout(longProperty(context, INIT_TIMEOUT, 0));
         kernel.notifiers().timeout(longProperty(context, NOTIFIER_TIMEOUT, 0));
         kernel.leakCheck(longProperty(context, LeakDetector.DELAY, LeakDetector.DEFAULT_DELAY_MILLIS));
