@@ -74,10 +74,31 @@ public interface ModuleContainer {
 
     /**
      * The kernel-style event log as dmesg prints it ({@code [seconds.micros] text}), oldest
-     * first: loads, unloads, errors, vetoes, leaks, taints.
+     * first: loads, unloads, errors, vetoes, leaks, taints ({@link ModuleEvent.Level#DEBUG}
+     * events left out).
      */
     List<String> dmesg();
 
-    /** Clears the event log (dmesg -c). */
-    void clearDmesg();
+    /**
+     * Clears the event log and returns what it held, in one step (dmesg -c; Linux's
+     * {@code SYSLOG_ACTION_READ_CLEAR}): no event is lost between the read and the clear.
+     * Sequence numbers go on from where they were.
+     */
+    List<ModuleEvent> clearDmesg();
+
+    /** The events still held whose sequence number is {@code fromSequence} or later, oldest first. */
+    List<ModuleEvent> events(long fromSequence);
+
+    /**
+     * Delivers the events still held from {@code fromSequence} on, then every new one, to
+     * {@code listener} (see {@link ModuleEventListener}) until the returned handle is closed.
+     * {@code 0} replays everything held; {@link Long#MAX_VALUE} only what comes next.
+     */
+    AutoCloseable follow(long fromSequence, ModuleEventListener listener);
+
+    /**
+     * Adds a DEPLOY event ({@code deploy: text}): what a deploy folder did. {@code module} is
+     * null when a jar was refused before it had a name; {@code errno} is null on success.
+     */
+    ModuleEvent deployAction(String module, String text, Errno errno);
 }

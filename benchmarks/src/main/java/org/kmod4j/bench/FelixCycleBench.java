@@ -53,7 +53,7 @@ public class FelixCycleBench {
     }
 
     /**
-     * Diagnosis: plain Felix doing the framework calls the container's FelixBundleHost makes
+     * Diagnosis: plain Felix doing the framework calls the container's FrameworkBundleHost makes
      * (install from a stream under a location checked first, explicit resolveBundles, the
      * bundle-local class listing, transient start/stop, uninstall, refresh and wait), plus the
      * jar digest ModuleManifest.read computes. The difference to kmodLoadUnload is the

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 /**
  * Prints the results table of a run.sh results directory: JMH's CSV files ({@code *.csv}) and
  * the {@code RESULT|...} lines of the main() measurements ({@code *.txt}), as ratios against
- * the peers, with the DESIGN.md target and whether it is met.
+ * the peers, with the project's target and whether it is met.
  */
 public final class Report {
     final Map<String, Double> score = new HashMap<>();

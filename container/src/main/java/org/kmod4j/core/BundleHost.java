@@ -5,8 +5,9 @@ import java.util.Set;
 import org.osgi.framework.Bundle;
 
 /**
- * What the core needs from the OSGi framework: the framework adapter implements it on Felix,
- * core tests implement it in memory. Each method fails with a
+ * What the core needs from the OSGi framework: the framework adapter
+ * ({@code org.kmod4j.framework}) implements it on any R7 framework, core tests implement it in
+ * memory. Each method fails with a
  * {@link org.kmod4j.api.ModuleException} carrying the code the load or unload should fail with.
  */
 public interface BundleHost {

@@ -5,9 +5,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.ModuleEvent;
+import org.kmod4j.api.ModuleEventListener;
 import org.kmod4j.api.ModuleInfo;
 import org.kmod4j.api.Taint;
 import org.kmod4j.api.UnloadOptions;
@@ -89,7 +92,22 @@ final class ContextContainer implements ModuleContainer {
     }
 
     @Override
-    public void clearDmesg() {
-        kernel().clearDmesg();
+    public List<ModuleEvent> clearDmesg() {
+        return kernel().clearDmesg();
+    }
+
+    @Override
+    public List<ModuleEvent> events(long fromSequence) {
+        return kernel().events(fromSequence);
+    }
+
+    @Override
+    public AutoCloseable follow(long fromSequence, ModuleEventListener listener) {
+        return kernel().follow(fromSequence, listener);
+    }
+
+    @Override
+    public ModuleEvent deployAction(String module, String text, Errno errno) {
+        return kernel().deployAction(module, text, errno);
     }
 }

@@ -12,6 +12,8 @@ import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.ModuleEvent;
+import org.kmod4j.api.ModuleEventListener;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleInfo;
 import org.kmod4j.api.ModuleRequester;
@@ -199,15 +201,33 @@ public final class Kernel implements ModuleContainer {
     @Override
     public List<String> dmesg() {
         List<String> lines = new ArrayList<>();
-        for (KernelLog.Entry e : log.entries()) {
-            lines.add(e.toString());
+        for (KernelEvent e : log.entries()) {
+            if (e.level() != ModuleEvent.Level.DEBUG) {
+                lines.add(e.dmesgLine());
+            }
         }
         return lines;
     }
 
     @Override
-    public void clearDmesg() {
-        log.clear();
+    public List<ModuleEvent> events(long fromSequence) {
+        return List.copyOf(log.entries(fromSequence));
+    }
+
+    @Override
+    public AutoCloseable follow(long fromSequence, ModuleEventListener listener) {
+        return log.follow(fromSequence, Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public ModuleEvent deployAction(String module, String text, Errno errno) {
+        return log.publish(new KernelEvent.Draft(ModuleEvent.Type.DEPLOY, errno == null ? ModuleEvent.Level.INFO : ModuleEvent.Level.ERR,
+                "deploy: " + text).module(module).errno(errno));
+    }
+
+    @Override
+    public List<ModuleEvent> clearDmesg() {
+        return List.copyOf(log.clear());
     }
 
     /**
@@ -294,6 +314,11 @@ public final class Kernel implements ModuleContainer {
     /** Adds a taint, logging it the first time. */
     void taint(Taint t, String why) {
         taints.add(t, why, log);
+    }
+
+    /** Taints W with an event that says why. */
+    void taint(KernelEvent.Draft why) {
+        taints.add(Taint.WARN, why, log);
     }
 
     /** A warning: logged, and the container is tainted W. */

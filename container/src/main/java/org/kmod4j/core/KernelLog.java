@@ -2,56 +2,59 @@ package org.kmod4j.core;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+
+import org.kmod4j.api.Errno;
+import org.kmod4j.api.ModuleEvent.Level;
+import org.kmod4j.api.ModuleEvent.Type;
+import org.kmod4j.api.ModuleEventListener;
+import org.kmod4j.api.Taint;
+import org.kmod4j.core.jfr.GracePeriodEvent;
+import org.kmod4j.core.jfr.InitFailureEvent;
+import org.kmod4j.core.jfr.ModuleLoadEvent;
+import org.kmod4j.core.jfr.ModuleUnloadEvent;
+import org.kmod4j.core.jfr.TaintEvent;
 
 /**
- * The container's kernel-style event log (dmesg): loads, unloads, errors, vetoes, leaks,
- * taints, with seconds since the container started. A bounded ring; the oldest lines go first.
+ * The container's kernel-style event log (dmesg): typed, numbered {@link KernelEvent}s with
+ * nanoseconds since the container started, in a bounded ring (the oldest go first). Followers
+ * ({@link #follow}) read it on threads of their own, so publishing never runs listener code.
+ * The timed events (load, unload, grace period) are also JFR events, begun where the action
+ * starts ({@link Span}) and committed with the log event.
  */
 public final class KernelLog {
-    /** Severity, as printk levels. */
-    public enum Level { ERR, WARNING, NOTICE, INFO }
-
-    /** One line of the log. */
-    public static final class Entry {
-        public final long nanos;
-        public final Level level;
-        public final String text;
-
-        Entry(long nanos, Level level, String text) {
-            this.nanos = nanos;
-            this.level = level;
-            this.text = text;
-        }
-
-        /** {@code [   12.345678] text}, as dmesg prints it. */
-        @Override
-        public String toString() {
-            return String.format("[%5d.%06d] %s", nanos / 1_000_000_000L, (nanos / 1_000L) % 1_000_000L, text);
-        }
-    }
-
     private final long start = System.nanoTime();
     private final int capacity;
-    private final Entry[] ring;
+    private final KernelEvent[] ring;
+    /** The sequence number of the next event. */
     private long next;
-    private final List<Consumer<Entry>> followers = new ArrayList<>();
+    /** The oldest sequence number still held (moves on overflow and on clear). */
+    private long first;
 
     public KernelLog(int capacity) {
         this.capacity = capacity;
-        this.ring = new Entry[capacity];
+        this.ring = new KernelEvent[capacity];
     }
 
-    public void log(Level level, String text) {
-        Entry e = new Entry(System.nanoTime() - start, level, text);
-        List<Consumer<Entry>> copy;
+    /** Numbers, stamps and stores an event and wakes the followers. */
+    public KernelEvent publish(KernelEvent.Draft draft) {
+        KernelEvent e;
         synchronized (this) {
-            ring[(int) (next++ % capacity)] = e;
-            copy = followers.isEmpty() ? List.of() : new ArrayList<>(followers);
+            e = new KernelEvent(next, System.nanoTime() - start, draft);
+            ring[(int) (next % capacity)] = e;
+            next++;
+            first = Math.max(first, next - capacity);
+            notifyAll();
         }
-        for (Consumer<Entry> f : copy) {
-            f.accept(e);
+        if (draft.type == Type.INIT_FAILURE) {
+            InitFailureEvent.commit(draft.module, String.valueOf(draft.errno), draft.text);
+        } else if (draft.type == Type.TAINT) {
+            TaintEvent.commit(draft.taint, draft.module, draft.text);
         }
+        return e;
+    }
+
+    public KernelEvent log(Level level, String text) {
+        return publish(new KernelEvent.Draft(Type.MESSAGE, level, text));
     }
 
     public void info(String text) {
@@ -66,29 +69,103 @@ public final class KernelLog {
         log(Level.ERR, text);
     }
 
+    /** A module's own message or a line about one module. */
+    public void module(String module, Level level, String text) {
+        publish(new KernelEvent.Draft(Type.MESSAGE, level, text).module(module));
+    }
+
+    /** A timed action in progress: when it started, and its JFR event (begun). */
+    public static final class Span {
+        final long startNanos = System.nanoTime();
+        final jdk.jfr.Event jfr;
+
+        Span(jdk.jfr.Event jfr) {
+            this.jfr = jfr;
+            jfr.begin();
+        }
+
+        long elapsed() {
+            return System.nanoTime() - startNanos;
+        }
+    }
+
+    public Span loadStarted() {
+        return new Span(new ModuleLoadEvent());
+    }
+
+    public void loaded(KernelModule mod, String text, Span span) {
+        publish(new KernelEvent.Draft(Type.LOAD, Level.INFO, text).module(mod.name()).duration(span.elapsed()));
+        ((ModuleLoadEvent) span.jfr).commit(mod.name(), mod.version(), mod.filename());
+    }
+
+    public Span unloadStarted() {
+        return new Span(new ModuleUnloadEvent());
+    }
+
+    public void unloaded(String module, boolean forced, String text, Span span, ModuleTeardown.Times times) {
+        publish(new KernelEvent.Draft(Type.UNLOAD, Level.INFO, text).module(module).duration(span.elapsed())
+                .unload(times.gracePeriodNanos, times.exitNanos));
+        ((ModuleUnloadEvent) span.jfr).commit(module, forced, times.gracePeriodNanos, times.exitNanos);
+    }
+
+    public Span gracePeriodStarted(String module, int domains) {
+        publish(new KernelEvent.Draft(Type.GRACE_PERIOD_START, Level.DEBUG,
+                module + ": grace period started on " + domains + " srcu domain(s)").module(module));
+        return new Span(new GracePeriodEvent());
+    }
+
+    /** @return the nanoseconds the grace period took */
+    public long gracePeriodEnded(String module, int domains, Span span) {
+        long took = span.elapsed();
+        publish(new KernelEvent.Draft(Type.GRACE_PERIOD_END, Level.DEBUG,
+                module + ": grace period ended after " + took / 1_000 + " us").module(module).duration(took));
+        ((GracePeriodEvent) span.jfr).commit(module, domains);
+        return took;
+    }
+
+    public void initFailed(String module, Errno errno, String text) {
+        publish(new KernelEvent.Draft(Type.INIT_FAILURE, Level.ERR, text).module(module).errno(errno));
+    }
+
     /** The lines still held, oldest first. */
-    public synchronized List<Entry> entries() {
-        List<Entry> out = new ArrayList<>();
-        long first = Math.max(0, next - capacity);
-        for (long i = first; i < next; i++) {
+    public List<KernelEvent> entries() {
+        return entries(0);
+    }
+
+    /** The events still held numbered {@code from} or later, oldest first. */
+    public synchronized List<KernelEvent> entries(long from) {
+        List<KernelEvent> out = new ArrayList<>();
+        for (long i = Math.max(from, first); i < next; i++) {
             out.add(ring[(int) (i % capacity)]);
         }
         return out;
     }
 
-    /** dmesg -c. */
-    public synchronized void clear() {
+    /** dmesg -c: drops every event held and returns them; numbering goes on. */
+    public synchronized List<KernelEvent> clear() {
+        List<KernelEvent> held = entries(0);
         java.util.Arrays.fill(ring, null);
-        next = 0;
+        first = next;
+        return held;
     }
 
-    /** dmesg -w: every new line is also handed to {@code follower}. */
-    public synchronized AutoCloseable follow(Consumer<Entry> follower) {
-        followers.add(follower);
-        return () -> {
-            synchronized (KernelLog.this) {
-                followers.remove(follower);
-            }
-        };
+    /**
+     * Delivers the events held from {@code from} on, then each new one, to {@code listener} on
+     * a thread of its own, until the handle is closed.
+     */
+    public AutoCloseable follow(long from, ModuleEventListener listener) {
+        long start;
+        synchronized (this) {
+            start = Math.min(from, next); // Long.MAX_VALUE: what comes next
+        }
+        return new EventFollower(this, start, listener);
+    }
+
+    /** Waits until an event numbered {@code from} or later is held, then returns those held. */
+    synchronized List<KernelEvent> awaitFrom(long from) throws InterruptedException {
+        while (Math.max(from, first) >= next) {
+            wait();
+        }
+        return entries(from);
     }
 }

@@ -12,6 +12,7 @@ import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleNotifier;
 import org.kmod4j.api.ModuleRef;
 import org.kmod4j.api.ParameterSpec;
+import org.kmod4j.api.ModuleEvent;
 import org.kmod4j.api.SrcuDomain;
 import org.osgi.framework.BundleContext;
 
@@ -157,6 +158,6 @@ final class KernelModuleContext implements ModuleContext {
 
     @Override
     public void log(String message) {
-        kernel.log().info(module.name() + ": " + message);
+        kernel.log().module(module.name(), ModuleEvent.Level.INFO, module.name() + ": " + message);
     }
 }

@@ -7,6 +7,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.kmod4j.api.ModuleEvent;
+
 /**
  * Reports unloaded modules whose class loader is still reachable: the classic hot-redeploy leak
  * (a static ThreadLocal, a registered listener, a thread left running). Off the hot path: a
@@ -53,7 +55,8 @@ public final class LeakDetector implements AutoCloseable {
             synchronized (leaked) {
                 leaked.add(name);
             }
-            kernel.warn("kmod4j: module " + name + " unloaded but still referenced (its class loader is reachable)");
+            kernel.taint(new KernelEvent.Draft(ModuleEvent.Type.LEAK, ModuleEvent.Level.WARNING,
+                    "kmod4j: module " + name + " unloaded but still referenced (its class loader is reachable)").module(name));
         }
     }
 

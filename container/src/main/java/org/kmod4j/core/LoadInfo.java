@@ -23,6 +23,8 @@ final class LoadInfo extends WaitGraph.Node {
     boolean permanent;
     ModuleSignature.Verdict verdict;
     KernelModule mod;
+    /** The load event under way (its JFR event times the load). */
+    KernelLog.Span span;
     /** Bundle ids the module is wired to, read once after resolve. */
     Set<Long> providers = Set.of();
 

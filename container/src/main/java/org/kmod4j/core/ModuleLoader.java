@@ -109,6 +109,7 @@ final class ModuleLoader {
     }
 
     private KernelModule loadModule(LoadInfo info) {
+        info.span = kernel.log().loadStarted();
         KernelModule mod = new KernelModule(kernel, info);
         info.mod = mod;
         mod.signer(info.verdict.signer);
@@ -133,7 +134,7 @@ final class ModuleLoader {
             init(info);
         } catch (Throwable t) {
             ModuleException e = failure(mod, t);
-            kernel.log().error(mod.name() + ": init failed: " + e.errno() + " " + e.getMessage());
+            kernel.log().initFailed(mod.name(), e.errno(), mod.name() + ": init failed: " + e.errno() + " " + e.getMessage());
             mod.state(ModuleState.GOING);
             ModuleTeardown.failedInit(kernel, mod);
             throw e;
@@ -142,8 +143,8 @@ final class ModuleLoader {
             mod.state(ModuleState.LIVE);
             kernel.notifiers.live(mod);
             mod.refcounter().putInit();
-            kernel.log().info(mod.name() + ": loaded" + (mod.parameters().isEmpty() ? "" : " " + mod.parameters())
-                    + (info.permanent ? " (permanent)" : ""));
+            kernel.log().loaded(mod, mod.name() + ": loaded" + (mod.parameters().isEmpty() ? "" : " " + mod.parameters())
+                    + (info.permanent ? " (permanent)" : ""), info.span);
         } finally {
             mod.finishLoading();
         }

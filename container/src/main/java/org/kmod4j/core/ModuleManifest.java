@@ -23,6 +23,7 @@ import java.util.zip.ZipException;
 
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.ModuleException;
+import org.kmod4j.api.ModuleHeaders;
 import org.kmod4j.api.ModuleInfo;
 import org.kmod4j.api.ParameterSpec;
 import org.kmod4j.api.ParameterType;

@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * A module's reference count with a base reference: the algorithm of Linux commit e513cc1c07e2
- * ("module: Remove stop_machine from module unloading", seed 003), which lets unload decide
+ * ("module: Remove stop_machine from module unloading", Masami Hiramatsu, Linux 3.19), which lets unload decide
  * "unused" without stopping anyone.
  *
  * <p>Implementation notes. The count starts at {@link #BASE} plus one reference held for init.

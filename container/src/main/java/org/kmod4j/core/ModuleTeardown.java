@@ -2,6 +2,7 @@ package org.kmod4j.core;
 
 import java.util.List;
 
+import org.kmod4j.api.ModuleEvent;
 import org.kmod4j.api.ModuleInit;
 import org.kmod4j.core.srcu.SrcuStruct;
 
@@ -19,8 +20,8 @@ final class ModuleTeardown {
     }
 
     /** rmmod: grace period, exit, stop, GOING notifiers, barrier, cleanup, free. */
-    static void unload(Kernel kernel, KernelModule mod) {
-        tearDown(kernel, mod, true, true);
+    static Times unload(Kernel kernel, KernelModule mod) {
+        return tearDown(kernel, mod, true, true);
     }
 
     /** Linux do_init_module's {@code fail:} path: as unload, without exit. */
@@ -38,18 +39,36 @@ final class ModuleTeardown {
         free(kernel, mod);
     }
 
-    private static void tearDown(Kernel kernel, KernelModule mod, boolean callExit, boolean notifyGoing) {
+    /** How long the grace period and the exit of one teardown took. */
+    static final class Times {
+        final long gracePeriodNanos;
+        final long exitNanos;
+
+        Times(long gracePeriodNanos, long exitNanos) {
+            this.gracePeriodNanos = gracePeriodNanos;
+            this.exitNanos = exitNanos;
+        }
+    }
+
+    private static Times tearDown(Kernel kernel, KernelModule mod, boolean callExit, boolean notifyGoing) {
+        long gracePeriod = 0;
+        long exit = 0;
         try {
             // in-flight guarded calls finish; new ones already fail (state is GOING)
+            int domains = mod.domainTable().size();
+            KernelLog.Span grace = kernel.log().gracePeriodStarted(mod.name(), domains);
             for (SrcuStruct d : mod.domainTable().values()) {
                 step(kernel, mod, "grace period", d::synchronizeUninterruptibly);
             }
+            gracePeriod = kernel.log().gracePeriodEnded(mod.name(), domains, grace);
+            long exitStart = System.nanoTime();
             if (callExit) {
                 ModuleInit init = mod.moduleInit();
                 if (init != null) {
                     step(kernel, mod, "exit", () -> init.exit(mod.context()));
                 }
             }
+            exit = System.nanoTime() - exitStart;
             if (mod.hosted() != null) {
                 step(kernel, mod, "bundle stop", mod.hosted()::stop);
             }
@@ -65,7 +84,8 @@ final class ModuleTeardown {
                     step(kernel, mod, "srcu barrier", () -> {
                         long pending = d.callbacksPending();
                         d.barrierUninterruptibly();
-                        kernel.log().info(mod.name() + ": srcu barrier on domain " + d.name() + ": " + pending + " callback(s) drained");
+                        kernel.log().module(mod.name(), ModuleEvent.Level.INFO,
+                                mod.name() + ": srcu barrier on domain " + d.name() + ": " + pending + " callback(s) drained");
                     });
                 }
             }
@@ -75,6 +95,7 @@ final class ModuleTeardown {
         } finally {
             free(kernel, mod);
         }
+        return new Times(gracePeriod, exit);
     }
 
     /** A step of the teardown: module or host code; what it throws is reported, and the teardown goes on. */

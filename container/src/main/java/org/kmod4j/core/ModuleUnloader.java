@@ -56,13 +56,14 @@ final class ModuleUnloader {
     }
 
     private void unloadOnce(String name, boolean force) {
+        KernelLog.Span span = kernel.log().unloadStarted();
         KernelModule mod = kernel.registry.locked(() -> {
             KernelModule m = checkRemovable(name, force);
             m.state(ModuleState.GOING);
             return m;
         }, () -> new ModuleException(Errno.EINTR, KmodWording.removeError(name, Errno.EINTR)));
-        ModuleTeardown.unload(kernel, mod);
-        kernel.log().info(name + ": unloaded" + (force ? " (forced)" : ""));
+        ModuleTeardown.Times times = ModuleTeardown.unload(kernel, mod);
+        kernel.log().unloaded(name, force, name + ": unloaded" + (force ? " (forced)" : ""), span, times);
     }
 
     /** Under the module mutex; on success the base reference is released. */

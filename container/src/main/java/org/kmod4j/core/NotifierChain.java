@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.kmod4j.api.Errno;
+import org.kmod4j.api.ModuleEvent;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleNotifier;
 import org.kmod4j.api.ModuleState;
@@ -94,7 +95,9 @@ public final class NotifierChain {
             try {
                 invoke(e, ModuleState.COMING, module);
             } catch (ModuleException veto) {
-                log.error(module.name() + ": load vetoed by notifier " + e.notifier + ": " + veto.errno() + " " + veto.getMessage());
+                log.publish(new KernelEvent.Draft(ModuleEvent.Type.NOTIFIER_VETO, ModuleEvent.Level.ERR, module.name()
+                        + ": load vetoed by notifier " + e.notifier + ": " + veto.errno() + " " + veto.getMessage())
+                        .module(module.name()).errno(veto.errno()));
                 for (int j = 0; j < i; j++) {
                     call(snapshot.get(j), ModuleState.GOING, module);
                 }

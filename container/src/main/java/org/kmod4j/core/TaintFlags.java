@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.kmod4j.api.ModuleEvent;
 import org.kmod4j.api.Taint;
 
 /** A set of taints that only grows, updated without a lock (Linux {@code add_taint}). */
@@ -23,11 +24,17 @@ public final class TaintFlags {
      * @param log may be null (nothing is logged)
      */
     public void add(Taint t, String why, KernelLog log) {
+        add(t, new KernelEvent.Draft(ModuleEvent.Type.TAINT, ModuleEvent.Level.WARNING, why).taint(t), log);
+    }
+
+    /** {@link #add(Taint, String, KernelLog)} with the event that says why (a LEAK, say). */
+    public void add(Taint t, KernelEvent.Draft why, KernelLog log) {
         if (log != null) {
-            log.warn(why);
+            log.publish(why);
         }
         if (add(t) && log != null) {
-            log.warn("kmod4j: container tainted: " + t.letter());
+            log.publish(new KernelEvent.Draft(ModuleEvent.Type.TAINT, ModuleEvent.Level.WARNING,
+                    "kmod4j: container tainted: " + t.letter()).taint(t));
         }
     }
 

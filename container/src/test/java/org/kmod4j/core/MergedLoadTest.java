@@ -19,7 +19,8 @@ import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleException;
 
 /**
- * Seed 001's burst: many loads of one module at once run one init. Same file content: every
+ * The boot-time burst of Petr Pavlu's "module: Merge same-name module load requests" (LKML,
+ * September 2022): many loads of one module at once run one init. Same file content: every
  * caller gets the one load's result (Linux idempotent finit). Same name from other files: one
  * success, the rest EEXIST (or EBUSY when the init failed) after waiting for it.
  */

@@ -11,8 +11,13 @@ import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import javax.management.MBeanServer;
+import javax.management.Notification;
+import javax.management.NotificationListener;
 import javax.management.ObjectName;
 import javax.management.openmbean.TabularData;
 
@@ -93,6 +98,36 @@ public class ManagementIT extends KmodTestSupport {
         assertFalse("unregistered by the GOING notifier", server.isRegistered(name));
         assertEquals(Set.of(), moduleBeans());
         assertEquals(0, server.getAttribute(containerBean, "ModuleCount"));
+    }
+
+    @Test
+    public void containerEventsArriveAsNotifications() throws Exception {
+        ObjectName containerBean = new ObjectName("org.kmod4j:type=Container");
+        BlockingQueue<Notification> got = new LinkedBlockingQueue<>();
+        NotificationListener listener = (n, handback) -> got.add(n);
+        server.addNotificationListener(containerBean, listener, null, null);
+        try {
+            container.load(KmodOptions.jar("tm-good"), LoadOptions.defaults());
+            Notification load = next(got, "org.kmod4j.load");
+            assertEquals("tm_good", load.getUserData());
+            assertTrue(load.getMessage(), load.getMessage().endsWith("tm_good: loaded"));
+            container.unload("tm_good", UnloadOptions.defaults());
+            Notification unload = next(got, "org.kmod4j.unload");
+            assertTrue("numbered like the container's events", unload.getSequenceNumber() > load.getSequenceNumber());
+        } finally {
+            server.removeNotificationListener(containerBean, listener);
+        }
+    }
+
+    /** The next notification of {@code type}, skipping others (grace-period events, ...); bounded. */
+    private static Notification next(BlockingQueue<Notification> got, String type) throws InterruptedException {
+        for (;;) {
+            Notification n = got.poll(10, TimeUnit.SECONDS);
+            assertNotNull("no " + type + " notification within 10 s", n);
+            if (n.getType().equals(type)) {
+                return n;
+            }
+        }
     }
 
     @Test

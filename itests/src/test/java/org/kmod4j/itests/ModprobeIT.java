@@ -41,7 +41,7 @@ import org.kmod4j.paxexam.KmodTestSupport;
 import org.ops4j.pax.exam.Option;
 
 /**
- * modprobe and depmod (issue 6) over a folder of real bnd-built modules: mp_a → mp_b → mp_c (a
+ * modprobe and depmod over a folder of real bnd-built modules: mp_a → mp_b → mp_c (a
  * chain by Import-Package), mp_d → mp_b, mp_e → mp_c (a diamond), mp_card (aliases
  * {@code mpcard-*}, {@code mp-card-[0-9]}), mp_black (blacklisted), mp_soft (softdeps pre: mp_pre
  * mp_broken post: mp_post), mp_broken (init fails after its dependencies loaded), mp_unres (imports

@@ -30,10 +30,12 @@ import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
- * In-framework helpers for "a second container on the same state directory": a second Felix in
- * this JVM, and a probe in another process for the state directory's OS lock.
+ * In-framework helpers for "a second container on the same state directory": a second framework
+ * of the kind under test (Felix or Equinox) in this JVM, and a probe in another process for the
+ * state directory's OS lock.
  *
  * <p>What Felix 7 does with an extension activator that throws
  * ({@code ExtensionManager.startExtensionBundle}): it does not throw out of
@@ -56,20 +58,20 @@ final class SecondContainer {
     }
 
     /**
-     * Starts a second Felix (own storage) with {@code kmod4j.state.dir = stateDir}, installs the
+     * Starts a second framework (own storage) with {@code kmod4j.state.dir = stateDir}, installs the
      * container extension into it, waits for the FrameworkEvent ERROR Felix reports for it, asserts
      * that the second framework has no ModuleContainer service, stops the second framework and
      * returns the ModuleException in the reported cause chain (else its root cause).
      */
     static Throwable refused(BundleContext context, String stateDir) throws Exception {
-        Path storage = KmodOptions.scratchDir("second-felix-");
+        Path storage = KmodOptions.scratchDir("second-framework-");
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         config.put("kmod4j.state.dir", stateDir);
         // leave the JVM-wide URL handler factory to the framework under test
         config.put("felix.service.urlhandlers", "false");
-        Framework second = felixFactory(context).newFramework(config);
+        Framework second = hostFactory(context).newFramework(config);
         second.init();
         second.start();
         try {
@@ -82,6 +84,8 @@ final class SecondContainer {
             BundleContext secondContext = second.getBundleContext();
             secondContext.addFrameworkListener(listener);
             Bundle extension = secondContext.installBundle(KmodOptions.jar("container").toUri().toString());
+            // Felix resolves (and activates) an extension at install, Equinox at the next resolve
+            second.adapt(FrameworkWiring.class).resolveBundles(List.of(extension));
 
             FrameworkEvent event = errors.poll(20, TimeUnit.SECONDS);
             assertNotNull("the second container's failure reaches the FrameworkListeners as ERROR", event);
@@ -98,15 +102,15 @@ final class SecondContainer {
         }
     }
 
-    /** Felix's FrameworkFactory from the host class path (the class loader of Felix itself). */
-    private static FrameworkFactory felixFactory(BundleContext context) {
-        ClassLoader felix = context.getBundle(0).getClass().getClassLoader();
-        for (FrameworkFactory factory : ServiceLoader.load(FrameworkFactory.class, felix)) {
-            if (factory.getClass().getName().startsWith("org.apache.felix.framework.")) {
+    /** The FrameworkFactory of the framework under test (Felix or Equinox), from its own class loader. */
+    private static FrameworkFactory hostFactory(BundleContext context) {
+        ClassLoader host = context.getBundle(0).getClass().getClassLoader();
+        for (FrameworkFactory factory : ServiceLoader.load(FrameworkFactory.class, host)) {
+            if (factory.getClass().getClassLoader() == host) {
                 return factory;
             }
         }
-        fail("no Felix FrameworkFactory on the host class path");
+        fail("no FrameworkFactory of " + context.getBundle(0).getSymbolicName() + " on the host class path");
         throw new AssertionError();
     }
 

@@ -131,6 +131,17 @@ final class ContainerClient {
         return views;
     }
 
+    /**
+     * {@code ModuleContainer.deployAction(module, text, errno)}: a DEPLOY event in the container's
+     * log (dmesg). {@code errno} is an Errno name or null.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void deployAction(String module, String text, String errno) {
+        Class errnoType = api("org.kmod4j.api.Errno");
+        Object code = errno == null ? null : Enum.valueOf(errnoType, errno);
+        invoke(container, api(SERVICE), "deployAction", new Class<?>[] {String.class, String.class, errnoType}, module, text, code);
+    }
+
     /** The module name a jar declares ({@code ModuleContainer.inspect(jar).name()}). */
     String moduleName(Path jar) {
         Object info = invoke(container, api(SERVICE), "inspect", new Class<?>[] {Path.class}, jar);

@@ -212,7 +212,7 @@ final class DeployWatcher implements AutoCloseable {
                 continue;
             }
             if (!isCompleteZip(p)) {
-                log.println("deploy: " + p.getFileName() + " is not a complete jar; waiting for it to change");
+                report(null, p.getFileName() + " is not a complete jar; waiting for it to change", "ENOEXEC");
                 t.failed = stamp;
                 continue;
             }
@@ -242,6 +242,16 @@ final class DeployWatcher implements AutoCloseable {
         return pending;
     }
 
+    /** A deploy action: on the launcher's log and as a DEPLOY event in the container's (dmesg). */
+    private void report(String module, String text, String errno) {
+        log.println("deploy: " + text);
+        try {
+            container.deployAction(module, text, errno);
+        } catch (RuntimeException e) {
+            log.println("deploy: ERROR: cannot log to the container: " + e);
+        }
+    }
+
     private static boolean isCandidate(Path p) {
         String name = p.getFileName().toString();
         return !name.startsWith(".") && name.toLowerCase(Locale.ROOT).endsWith(".jar") && Files.isRegularFile(p);
@@ -259,10 +269,10 @@ final class DeployWatcher implements AutoCloseable {
             t.module = module.name();
             t.loaded = stamp;
             t.failed = null;
-            log.println("deploy: loaded " + module.name() + " from " + jar.getFileName());
+            report(module.name(), "loaded " + module.name() + " from " + jar.getFileName(), null);
         } catch (ContainerClient.Failure e) {
             t.failed = stamp;
-            log.println("deploy: " + jar.getFileName() + ": insmod: ERROR: " + e.getMessage());
+            report(null, jar.getFileName() + ": insmod: ERROR: " + e.getMessage(), e.errno());
         } catch (RuntimeException e) {
             t.failed = stamp;
             log.println("deploy: " + jar.getFileName() + ": ERROR: " + e);
@@ -288,7 +298,7 @@ final class DeployWatcher implements AutoCloseable {
         }
         try {
             container.unload(name);
-            log.println("deploy: unloaded " + name + " (" + jar.getFileName() + " " + why + ")");
+            report(name, "unloaded " + name + " (" + jar.getFileName() + " " + why + ")", null);
             t.module = null;
             t.loaded = null;
             t.unloadError = null;
@@ -301,8 +311,8 @@ final class DeployWatcher implements AutoCloseable {
             }
             if (!e.getMessage().equals(t.unloadError)) {
                 t.unloadError = e.getMessage();
-                log.println("deploy: " + jar.getFileName() + " " + why + ": rmmod: ERROR: " + e.getMessage()
-                        + (why.equals("removed") ? " (retrying)" : ""));
+                report(name, jar.getFileName() + " " + why + ": rmmod: ERROR: " + e.getMessage()
+                        + (why.equals("removed") ? " (retrying)" : ""), e.errno());
             }
             return false;
         }

@@ -6,6 +6,7 @@ import static org.kmod4j.launcher.Kmod4jProcesses.CPUFREQ;
 import static org.kmod4j.launcher.Kmod4jProcesses.HELLO;
 import static org.kmod4j.launcher.Kmod4jProcesses.LSMOD_HEADER;
 import static org.kmod4j.launcher.Kmod4jProcesses.assertContains;
+import static org.kmod4j.launcher.Kmod4jProcesses.awaitDmesg;
 import static org.kmod4j.launcher.Kmod4jProcesses.awaitLsmod;
 import static org.kmod4j.launcher.Kmod4jProcesses.client;
 
@@ -46,13 +47,11 @@ public class DeployIT {
             Path v2 = tmp.newFile("hello-v2.jar").toPath();
             Kmod4jProcesses.withVersion(Path.of(HELLO), v2, "0.2.0");
             Files.copy(v2, deploy.resolve("hello.jar"), StandardCopyOption.REPLACE_EXISTING);
-            long deadline = System.nanoTime() + 15_000_000_000L;
-            do {
-                version = client(cwd, state, "modinfo", "-F", "version", "hello");
-                Thread.sleep(200);
-            } while (!version.out().equals("0.2.0\n") && System.nanoTime() < deadline);
+            String unloaded = "deploy: unloaded hello (hello.jar replaced)";
+            awaitDmesg(cwd, state, out -> out.contains(unloaded)
+                    && out.substring(out.indexOf(unloaded)).contains("deploy: loaded hello from hello.jar"), 15);
+            version = client(cwd, state, "modinfo", "-F", "version", "hello");
             assertEquals(version.toString(), "0.2.0\n", version.out());
-            assertContains(Files.readString(container.err), "deploy: unloaded hello (hello.jar replaced)");
 
             // a jar written slowly is not loaded while incomplete
             byte[] jar = Files.readAllBytes(Path.of(CPUFREQ));
@@ -60,7 +59,8 @@ public class DeployIT {
             try (OutputStream out = Files.newOutputStream(partial)) {
                 out.write(jar, 0, jar.length / 2);
                 out.flush();
-                Thread.sleep(1_500); // more than two scans with the size and mtime unchanged
+                // the watcher's verdict on the half-written file, as a DEPLOY event
+                awaitDmesg(cwd, state, "deploy: cpufreq.jar is not a complete jar; waiting for it to change", 15);
                 Run during = client(cwd, state, "lsmod");
                 assertFalse(during.out(), during.out().contains("cpufreq"));
                 out.write(jar, jar.length / 2, jar.length - jar.length / 2);
@@ -91,11 +91,8 @@ public class DeployIT {
             awaitLsmod(cwd, state, out -> out.contains("\nhello "), 15);
             // the watcher judges broken.jar on its own polls: its report may follow hello's load
             String expected = "deploy: broken.jar is not a complete jar; waiting for it to change";
+            awaitDmesg(cwd, state, expected, 15);
             String log = Files.readString(container.err);
-            for (long deadline = System.nanoTime() + 15_000_000_000L; !log.contains(expected) && System.nanoTime() < deadline;) {
-                Thread.sleep(100);
-                log = Files.readString(container.err);
-            }
             assertContains(log, expected);
             assertFalse(log, log.contains("ignored.tmp"));
         }

@@ -38,7 +38,7 @@ import org.kmod4j.launcher.ModuleStateFile.Entry;
  * shows them all Live (nothing stuck Loading or Unloading), with the state file rewritten to
  * match.
  *
- * <p>20 rounds by default, as issue 9 asks (about 90 s on 2 busy cores); {@code -Dkmod4j.fault.rounds=N} changes it
+ * <p>20 rounds by default (about 90 s on 2 busy cores); {@code -Dkmod4j.fault.rounds=N} changes it
  * ({@code mvn -pl launcher verify -Dit.test=KillNineIT -Dkmod4j.fault.rounds=100}).
  */
 public class KillNineIT {

@@ -148,6 +148,26 @@ final class Kmod4jProcesses {
         throw new AssertionError("lsmod never matched in " + seconds + " s; last: " + run);
     }
 
+    /** Runs {@code dmesg} (with the client) until the container has logged {@code text}, at most {@code seconds}. */
+    static Run awaitDmesg(Path cwd, Path stateDir, String text, int seconds) throws IOException, InterruptedException {
+        return awaitDmesg(cwd, stateDir, out -> out.contains(text), seconds);
+    }
+
+    /** Runs {@code dmesg} (with the client) until its output matches, at most {@code seconds}. */
+    static Run awaitDmesg(Path cwd, Path stateDir, Predicate<String> condition, int seconds)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        Run run;
+        do {
+            run = client(cwd, stateDir, "dmesg");
+            if (run.status() == 0 && condition.test(run.out())) {
+                return run;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("dmesg never matched in " + seconds + " s; last: " + run);
+    }
+
     /** A copy of a module jar with another Bundle-Version (and so other content). */
     static void withVersion(Path source, Path target, String version) throws IOException {
         try (JarInputStream in = new JarInputStream(Files.newInputStream(source))) {

@@ -5,6 +5,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.kmod4j.api.ModuleHeaders;
 import org.osgi.annotation.bundle.Header;
 
 /**
@@ -14,6 +15,6 @@ import org.osgi.annotation.bundle.Header;
  */
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.TYPE)
-@Header(name = "Module-Init", value = "${@class}")
+@Header(name = ModuleHeaders.INIT, value = "${@class}")
 public @interface ModuleInitializer {
 }

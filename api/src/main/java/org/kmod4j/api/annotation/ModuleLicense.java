@@ -5,6 +5,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.kmod4j.api.ModuleHeaders;
 import org.osgi.annotation.bundle.Header;
 
 /**
@@ -16,7 +17,7 @@ import org.osgi.annotation.bundle.Header;
  */
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.TYPE)
-@Header(name = "Module-License", value = "${#value}")
+@Header(name = ModuleHeaders.LICENSE, value = "${#value}")
 public @interface ModuleLicense {
     /** The license, e.g. {@code "GPL"} or {@code "Apache-2.0"}. */
     String value();

@@ -5,6 +5,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.kmod4j.api.ModuleHeaders;
 import org.osgi.annotation.bundle.Header;
 import org.osgi.annotation.bundle.Requirement;
 
@@ -27,7 +28,7 @@ import org.osgi.annotation.bundle.Requirement;
  */
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.TYPE)
-@Header(name = "Module-Name", value = "${#value}")
+@Header(name = ModuleHeaders.NAME, value = "${#value}")
 @Requirement(namespace = "osgi.extender", name = ModuleName.EXTENDER, version = ModuleName.EXTENDER_VERSION)
 public @interface ModuleName {
     /** The extender name the container provides. */

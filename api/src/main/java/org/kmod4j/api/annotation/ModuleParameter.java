@@ -6,6 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.kmod4j.api.ModuleHeaders;
 import org.kmod4j.api.ParameterType;
 import org.osgi.annotation.bundle.Header;
 
@@ -19,7 +20,7 @@ import org.osgi.annotation.bundle.Header;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.TYPE)
 @Repeatable(ModuleParameters.class)
-@Header(name = "Module-Parameters",
+@Header(name = ModuleHeaders.PARAMETERS,
         value = "${#name};type=${#type};description=\"${#description}\";default=\"${#defaultValue}\"")
 public @interface ModuleParameter {
     /** The parameter name: letters, digits, {@code _} and {@code -}. */

@@ -5,6 +5,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.kmod4j.api.ModuleHeaders;
 import org.osgi.annotation.bundle.Header;
 
 /**
@@ -16,7 +17,7 @@ import org.osgi.annotation.bundle.Header;
  */
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.TYPE)
-@Header(name = "Module-Softdep", value = "${#value}")
+@Header(name = ModuleHeaders.SOFTDEP, value = "${#value}")
 public @interface ModuleSoftdep {
     /** The soft dependencies, {@code "pre: a b post: c"}. */
     String value();

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.ModuleHeaders;
 import org.kmod4j.api.ModuleNotifier;
 import org.osgi.annotation.bundle.Header;
 import org.osgi.framework.BundleActivator;
@@ -20,8 +21,6 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 @Header(name = Constants.BUNDLE_ACTIVATOR, value = "${@class}")
 public final class CommandsActivator implements BundleActivator {
-
-    static final String SCOPE = "kmod";
 
     private ServiceTracker<ModuleContainer, ModuleContainer> tracker;
     private List<ServiceRegistration<?>> registrations = List.of();
@@ -55,7 +54,7 @@ public final class CommandsActivator implements BundleActivator {
 
     private static ServiceRegistration<?> register(BundleContext context, String function, Object command) {
         Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(CommandProcessor.COMMAND_SCOPE, SCOPE);
+        properties.put(CommandProcessor.COMMAND_SCOPE, ModuleHeaders.COMMAND_SCOPE);
         properties.put(CommandProcessor.COMMAND_FUNCTION, new String[] {function});
         return context.registerService(Object.class, command, properties);
     }

@@ -1,22 +1,25 @@
 package org.kmod4j.commands;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.ModuleEvent;
 
 /**
  * {@code dmesg [-c|--clear] [-w|--follow]}: the container's kernel-style event log
  * ({@code [seconds.micros] text}: loads, unloads, errors, vetoes, leaks, taints), oldest first.
- * {@code -c} prints, then clears it; {@code -w} prints, then keeps printing new lines every
- * {@value #POLL_MILLIS} ms until interrupted (Ctrl-C at the console interrupts the command).
+ * {@code -c} prints, then clears it (in one step: nothing logged in between is lost); {@code -w}
+ * prints, then prints each new event as the container pushes it, until interrupted (Ctrl-C at
+ * the console interrupts the command). Debug-level events are not printed.
  */
 public final class Dmesg {
-
-    static final long POLL_MILLIS = 200;
 
     private final ContainerAccess container;
 
@@ -34,39 +37,49 @@ public final class Dmesg {
             @Parameter(names = {"-w", "--follow"}, presentValue = "true", absentValue = "false")
             boolean follow) {
         ModuleContainer log;
-        List<String> lines;
+        List<ModuleEvent> held;
         try {
             log = container.get();
-            lines = log.dmesg();
-            if (clear) {
-                log.clearDmesg();
-            }
+            held = clear ? log.clearDmesg() : log.events(0);
         } catch (RuntimeException e) {
             throw CommandErrors.report(session, "dmesg", e);
         }
         if (!follow) {
+            List<String> lines = lines(held);
             return lines.isEmpty() ? null : String.join("\n", lines);
         }
-        DmesgTail tail = new DmesgTail();
-        PrintStream out = System.out;
-        print(session, out, tail.next(lines));
-        if (clear) {
-            tail.next(List.of()); // what we cleared is gone: everything after it is new
-        }
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                Thread.sleep(POLL_MILLIS);
-                print(session, out, tail.next(container.get().dmesg()));
+        PrintStream out = System.out; // Gogo's System.out is per command thread: print here, not in the listener
+        print(session, out, held);
+        long from = held.isEmpty() ? 0 : held.get(held.size() - 1).sequence() + 1;
+        BlockingQueue<ModuleEvent> pushed = new LinkedBlockingQueue<>();
+        try (AutoCloseable following = log.follow(from, pushed::add)) {
+            for (;;) {
+                List<ModuleEvent> batch = new ArrayList<>();
+                batch.add(pushed.take());
+                pushed.drainTo(batch);
+                print(session, out, batch);
             }
         } catch (InterruptedException e) {
             // Ctrl-C: dmesg -w ends normally, like the real one on SIGINT
-        } catch (RuntimeException e) {
-            throw CommandErrors.report(session, "dmesg", e);
+        } catch (Exception e) {
+            throw CommandErrors.report(session, "dmesg", e instanceof RuntimeException ? (RuntimeException) e
+                    : new IllegalStateException(e));
         }
         return null;
     }
 
-    private static void print(CommandSession session, PrintStream out, List<String> lines) {
+    private static List<String> lines(List<ModuleEvent> events) {
+        List<String> lines = new ArrayList<>();
+        for (ModuleEvent e : events) {
+            if (e.level() != ModuleEvent.Level.DEBUG) {
+                lines.add(e.dmesgLine());
+            }
+        }
+        return lines;
+    }
+
+    private static void print(CommandSession session, PrintStream out, List<ModuleEvent> events) {
+        List<String> lines = lines(events);
         if (lines.isEmpty()) {
             return;
         }

@@ -35,7 +35,7 @@ public final class Insmod {
         try {
             Path jar = ModuleArguments.file(session, arguments[0]);
             List<String> parameters = Arrays.asList(arguments).subList(1, arguments.length);
-            LoadOptions options = LoadOptions.of(ModuleArguments.parameters(parameters)).withPermanent(permanent);
+            LoadOptions options = LoadOptions.of(LoadOptions.parseParameters(parameters)).withPermanent(permanent);
             container.get().load(jar, options);
         } catch (RuntimeException e) {
             throw CommandErrors.report(session, "insmod", e);

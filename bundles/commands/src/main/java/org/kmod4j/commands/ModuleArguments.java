@@ -3,15 +3,12 @@ package org.kmod4j.commands;
 import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 import org.apache.felix.service.command.CommandSession;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.ModuleException;
 
-/** How the commands read their arguments: module files, module names, key=value parameters. */
+/** How the commands read their arguments: module files and module names ({@code key=value}: {@link org.kmod4j.api.LoadOptions#parseParameters}). */
 final class ModuleArguments {
 
     private ModuleArguments() {
@@ -48,24 +45,5 @@ final class ModuleArguments {
         } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
             throw new ModuleException(Errno.ENOENT, "invalid module file '" + argument + "': " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Module parameters as kmod passes them: {@code key=value}, the value may itself contain '='
-     * (only the first one splits); a bare {@code key} is the key with an empty value. Later
-     * occurrences of a key replace earlier ones.
-     */
-    static Map<String, String> parameters(List<String> tokens) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        for (String token : tokens) {
-            int eq = token.indexOf('=');
-            String key = eq < 0 ? token : token.substring(0, eq);
-            String value = eq < 0 ? "" : token.substring(eq + 1);
-            if (key.isEmpty()) {
-                throw new ModuleException(Errno.EINVAL, "Invalid parameters: '" + token + "' has no name");
-            }
-            parameters.put(key, value);
-        }
-        return parameters;
     }
 }

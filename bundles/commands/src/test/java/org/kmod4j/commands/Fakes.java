@@ -18,6 +18,8 @@ import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.ModuleEvent;
+import org.kmod4j.api.ModuleEventListener;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleGuard;
 import org.kmod4j.api.ModuleInfo;
@@ -27,6 +29,8 @@ import org.kmod4j.api.ParameterSpec;
 import org.kmod4j.api.SrcuDomain;
 import org.kmod4j.api.Taint;
 import org.kmod4j.api.UnloadOptions;
+import org.kmod4j.core.KernelEvent;
+import org.kmod4j.core.KernelLog;
 import org.osgi.framework.Bundle;
 
 /** Hand-written fakes of the container API and of a Gogo session for the commands' unit tests. */
@@ -131,7 +135,8 @@ final class Fakes {
     static final class FakeContainer implements ModuleContainer {
         final List<Module> modules = new CopyOnWriteArrayList<>();
         final Set<Taint> taints = EnumSet.noneOf(Taint.class);
-        volatile List<String> dmesg = new CopyOnWriteArrayList<>();
+        /** The container's real event log: dmesg tests publish into it. */
+        final KernelLog log = new KernelLog(64);
         final List<String> unloaded = new CopyOnWriteArrayList<>();
 
         FakeModule add(String name) {
@@ -162,7 +167,16 @@ final class Fakes {
         @Override public List<Module> modules() { return List.copyOf(modules); }
         @Override public ModuleInfo inspect(Path jar) { throw new UnsupportedOperationException(); }
         @Override public Set<Taint> taints() { return taints; }
-        @Override public List<String> dmesg() { return List.copyOf(dmesg); }
-        @Override public void clearDmesg() { dmesg = new CopyOnWriteArrayList<>(); }
+        @Override public List<String> dmesg() {
+            return log.entries().stream().filter(e -> e.level() != ModuleEvent.Level.DEBUG).map(KernelEvent::dmesgLine).toList();
+        }
+        @Override public List<ModuleEvent> clearDmesg() { return List.copyOf(log.clear()); }
+        @Override public List<ModuleEvent> events(long fromSequence) { return List.copyOf(log.entries(fromSequence)); }
+        @Override public AutoCloseable follow(long fromSequence, ModuleEventListener listener) {
+            return log.follow(fromSequence, listener);
+        }
+        @Override public ModuleEvent deployAction(String module, String text, Errno errno) {
+            throw new UnsupportedOperationException();
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.Test;
+import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.ModuleException;
 
@@ -19,12 +20,12 @@ public class ModuleArgumentsTest {
     @Test
     public void keyValuePairsSplitAtTheFirstEquals() {
         assertEquals(Map.of("greeting", "hi", "expr", "a=b=c"),
-                ModuleArguments.parameters(List.of("greeting=hi", "expr=a=b=c")));
+                LoadOptions.parseParameters(List.of("greeting=hi", "expr=a=b=c")));
     }
 
     @Test
     public void bareKeyHasAnEmptyValueAndLaterKeysWin() {
-        Map<String, String> parameters = ModuleArguments.parameters(List.of("debug", "count=1", "count=2"));
+        Map<String, String> parameters = LoadOptions.parseParameters(List.of("debug", "count=1", "count=2"));
         assertEquals("", parameters.get("debug"));
         assertEquals("2", parameters.get("count"));
         assertEquals(List.of("debug", "count"), List.copyOf(parameters.keySet()));
@@ -33,7 +34,7 @@ public class ModuleArgumentsTest {
     @Test
     public void emptyKeyIsInvalid() {
         try {
-            ModuleArguments.parameters(List.of("=x"));
+            LoadOptions.parseParameters(List.of("=x"));
             fail();
         } catch (ModuleException e) {
             assertEquals(Errno.EINVAL, e.errno());

@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.util.Hashtable;
 
 import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.ModuleEventListener;
 import org.kmod4j.api.ModuleNotifier;
 import org.osgi.annotation.bundle.Header;
 import org.osgi.framework.BundleActivator;
@@ -18,7 +19,8 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * Publishes the kmod4j container on the platform MBean server (JConsole, VisualVM, jcmd's
  * ManagementAgent): {@code org.kmod4j:type=Container} and one
  * {@code org.kmod4j:type=Module,name=<module>} per LIVE module, kept current through a
- * {@link ModuleNotifier} service (the container's notifier whiteboard). Follows the first
+ * {@link ModuleNotifier} service (the container's notifier whiteboard); the container bean sends
+ * the container's events as JMX notifications, fed by a {@link ModuleEventListener} service. Follows the first
  * {@link ModuleContainer} service; when it goes, every bean goes.
  */
 @Header(name = Constants.BUNDLE_ACTIVATOR, value = "${@class}")
@@ -30,10 +32,12 @@ public final class ManagementActivator implements BundleActivator {
     private static final class Tracked {
         final ModuleBeans beans;
         final ServiceRegistration<ModuleNotifier> notifier;
+        final ServiceRegistration<ModuleEventListener> events;
 
-        Tracked(ModuleBeans beans, ServiceRegistration<ModuleNotifier> notifier) {
+        Tracked(ModuleBeans beans, ServiceRegistration<ModuleNotifier> notifier, ServiceRegistration<ModuleEventListener> events) {
             this.beans = beans;
             this.notifier = notifier;
+            this.events = events;
         }
     }
 
@@ -59,8 +63,12 @@ public final class ManagementActivator implements BundleActivator {
                         ServiceRegistration<ModuleNotifier> notifier =
                                 context.registerService(ModuleNotifier.class, beans, properties);
                         beans.start();
+                        Hashtable<String, Object> eventProperties = new Hashtable<>();
+                        eventProperties.put(Constants.SERVICE_DESCRIPTION, "kmod4j JMX: container events as notifications");
+                        ServiceRegistration<ModuleEventListener> events =
+                                context.registerService(ModuleEventListener.class, beans.events(), eventProperties);
                         active = true;
-                        return new Tracked(beans, notifier);
+                        return new Tracked(beans, notifier, events);
                     }
 
                     @Override
@@ -72,6 +80,7 @@ public final class ManagementActivator implements BundleActivator {
                             Tracked tracked) {
                         try {
                             tracked.notifier.unregister();
+                            tracked.events.unregister();
                         } catch (IllegalStateException e) {
                             // already unregistered (bundle stopping)
                         }

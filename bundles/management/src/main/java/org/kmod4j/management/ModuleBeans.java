@@ -9,10 +9,12 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
+import javax.management.StandardEmitterMBean;
 import javax.management.StandardMBean;
 
 import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.ModuleEventListener;
 import org.kmod4j.api.ModuleNotifier;
 import org.kmod4j.api.ModuleState;
 
@@ -33,6 +35,7 @@ final class ModuleBeans implements ModuleNotifier {
     private final ModuleContainer container;
     private final Consumer<String> log;
     private final Map<String, Registered> beans = new HashMap<>();
+    private final ContainerBean containerBean;
     private ObjectName containerName;
     private boolean stopped;
 
@@ -50,6 +53,12 @@ final class ModuleBeans implements ModuleNotifier {
         this.server = server;
         this.container = container;
         this.log = log;
+        this.containerBean = new ContainerBean(container);
+    }
+
+    /** The container bean, which sends the container's events as JMX notifications. */
+    ModuleEventListener events() {
+        return containerBean;
     }
 
     static ObjectName moduleName(String module) {
@@ -73,7 +82,8 @@ final class ModuleBeans implements ModuleNotifier {
         synchronized (this) {
             ObjectName name = containerName();
             try {
-                server.registerMBean(new StandardMBean(new ContainerBean(container), ContainerMXBean.class, true), name);
+                server.registerMBean(new StandardEmitterMBean(containerBean, ContainerMXBean.class, true, containerBean), name);
+                containerBean.source(name);
                 containerName = name;
             } catch (JMException e) {
                 log.accept("cannot register " + name + ": " + e);

@@ -70,7 +70,7 @@ final class Modprobe {
     }
 
     ModuleIndex.Result depmod(Path dir, PrintStream progress) {
-        ModuleIndex.Result r = ModuleIndex.depmod(dir == null ? env.modulesDir() : dir, progress);
+        ModuleIndex.Result r = ModuleIndex.depmod(dir == null ? env.modulesDir() : dir, env.container()::inspect, progress);
         cached = null;
         return r;
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.ModuleHeaders;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleRequester;
 import org.osgi.annotation.bundle.Header;
@@ -37,7 +38,6 @@ public final class ModprobeActivator implements BundleActivator {
     static final String MODULES_DIR = "kmod4j.modules.dir";
     static final String CONF = "kmod4j.modprobe.conf";
     static final String STATE_DIR = "kmod4j.state.dir";
-    static final String SCOPE = "kmod";
 
     private ServiceTracker<ModuleContainer, ModuleContainer> tracker;
     private ExecutorService executor;
@@ -66,7 +66,7 @@ public final class ModprobeActivator implements BundleActivator {
         registrations.add(registration);
         if (gogoPresent()) {
             Hashtable<String, Object> props = new Hashtable<>();
-            props.put("osgi.command.scope", SCOPE);
+            props.put("osgi.command.scope", ModuleHeaders.COMMAND_SCOPE);
             props.put("osgi.command.function", new String[] {"modprobe", "depmod"});
             registrations.add(context.registerService(Object.class, new ModprobeCommands(modprobe), props));
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.kmod4j.api.Errno;
+import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.ModuleException;
 
 /**
@@ -104,14 +105,7 @@ final class ModprobeOptions {
             o.modules.addAll(operands);
         } else {
             o.modules.add(operands.get(0));
-            for (String p : operands.subList(1, operands.size())) {
-                int eq = p.indexOf('=');
-                String key = eq < 0 ? p : p.substring(0, eq);
-                if (key.isEmpty()) {
-                    throw new ModuleException(Errno.EINVAL, "Invalid parameters: '" + p + "' has no name");
-                }
-                o.parameters.put(key, eq < 0 ? "" : p.substring(eq + 1));
-            }
+            o.parameters.putAll(LoadOptions.parseParameters(operands.subList(1, operands.size())));
         }
         if (o.waitMillis > 0 && !o.remove) {
             throw new ModuleException(Errno.EINVAL, "-w/--wait only applies to -r/--remove");

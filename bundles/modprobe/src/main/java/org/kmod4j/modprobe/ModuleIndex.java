@@ -17,11 +17,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.ModuleException;
+import org.kmod4j.api.ModuleInfo;
 import org.osgi.resource.Capability;
 import org.osgi.resource.Resource;
 
@@ -188,10 +190,11 @@ final class ModuleIndex {
      * previous index recorded are reused without opening the jar. The index is replaced
      * atomically.
      *
+     * @param inspect reads a jar's module metadata ({@link org.kmod4j.api.ModuleContainer#inspect})
      * @param progress gets a progress line every {@value #PROGRESS_EVERY} jars in folders of
      *     {@value #PROGRESS_THRESHOLD} jars or more; may be null
      */
-    static Result depmod(Path dir, PrintStream progress) {
+    static Result depmod(Path dir, Function<Path, ModuleInfo> inspect, PrintStream progress) {
         Path root = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(root)) {
             throw new ModuleException(Errno.ENOENT, "could not open directory " + root + ": No such file or directory");
@@ -208,7 +211,7 @@ final class ModuleIndex {
         }
         Map<Path, Resource> previous = previous(root);
         URI base = root.toUri();
-        ModuleAnalyzer analyzer = new ModuleAnalyzer();
+        ModuleAnalyzer analyzer = new ModuleAnalyzer(inspect);
         List<Resource> resources = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         Map<String, Path> names = new HashMap<>();

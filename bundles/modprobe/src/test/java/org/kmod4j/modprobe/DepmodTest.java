@@ -24,6 +24,8 @@ import org.junit.Test;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
+import org.kmod4j.api.ModuleInfo;
+import org.kmod4j.core.ModuleManifest;
 import org.osgi.framework.Bundle;
 
 /** depmod on jars made at test time, then the Felix resolver's plan over the index alone. */
@@ -56,6 +58,13 @@ public class DepmodTest {
             // manifest only
         }
         return p;
+    }
+
+    /** The container's own manifest reading (what ModuleContainer.inspect does). */
+    static ModuleInfo inspect(Path jar) {
+        try (ModuleManifest m = ModuleManifest.read(jar)) {
+            return m;
+        }
     }
 
     private Modprobe modprobe() {
@@ -91,7 +100,7 @@ public class DepmodTest {
 
     @Test
     public void indexesModulesWithNameAliasAndSoftdepAndReusesUnchangedJars() throws Exception {
-        ModuleIndex.Result first = ModuleIndex.depmod(dir, null);
+        ModuleIndex.Result first = ModuleIndex.depmod(dir, DepmodTest::inspect, null);
         assertEquals(5, first.modules);
         assertEquals(5, first.analysed);
         assertEquals(1, first.skipped.size());
@@ -106,13 +115,13 @@ public class DepmodTest {
         assertEquals(List.of("y", "z"), index.byName("t.d").get(0).softdep.post);
         assertEquals(dir.resolve("c.jar").toAbsolutePath(), index.byName("t.c").get(0).path);
 
-        ModuleIndex.Result second = ModuleIndex.depmod(dir, null);
+        ModuleIndex.Result second = ModuleIndex.depmod(dir, DepmodTest::inspect, null);
         assertEquals(0, second.analysed);
         assertEquals(5, second.reused);
 
         jar("b.jar", "t.b", "Import-Package", "t.c", "Export-Package", "t.b", "Module-Alias", "bee");
         Files.setLastModifiedTime(dir.resolve("b.jar"), FileTime.fromMillis(System.currentTimeMillis() + 5_000));
-        ModuleIndex.Result third = ModuleIndex.depmod(dir, null);
+        ModuleIndex.Result third = ModuleIndex.depmod(dir, DepmodTest::inspect, null);
         assertEquals(1, third.analysed);
         assertEquals(4, third.reused);
         assertEquals("t.b", ModuleIndex.read(dir).byAlias("bee").get(0).name);
@@ -124,7 +133,7 @@ public class DepmodTest {
             jar("many-" + i + ".jar", "many.m" + i);
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ModuleIndex.depmod(dir, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        ModuleIndex.depmod(dir, DepmodTest::inspect, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(out, out.contains("depmod: 50/106 jars"));
         assertTrue(out, out.contains("depmod: 106/106 jars"));
@@ -132,7 +141,7 @@ public class DepmodTest {
 
     @Test
     public void resolverPlansChainAndDiamondInLayers() {
-        ModuleIndex.depmod(dir, null);
+        ModuleIndex.depmod(dir, DepmodTest::inspect, null);
         Modprobe modprobe = modprobe();
         ModuleIndex index = modprobe.index();
         List<List<String>> layers = new ArrayList<>();
@@ -144,7 +153,7 @@ public class DepmodTest {
 
     @Test
     public void unresolvableRequirementIsENOENTNamingIt() {
-        ModuleIndex.depmod(dir, null);
+        ModuleIndex.depmod(dir, DepmodTest::inspect, null);
         Modprobe modprobe = modprobe();
         try {
             modprobe.plan(modprobe.index().byName("t.u").get(0), false);

@@ -18,9 +18,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.kmod4j.api.Errno;
+import org.kmod4j.api.ModuleEvent;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.SrcuDomain;
 import org.kmod4j.api.Taint;
+import org.kmod4j.core.KernelEvent;
 import org.kmod4j.core.KernelLog;
 import org.kmod4j.core.TaintFlags;
 
@@ -124,7 +126,8 @@ import org.kmod4j.core.TaintFlags;
  * queue order, decrementing pending after each. barrier: if pending is 0 every earlier callback
  * has run (its effects happen before the decrement we read); else it queues a marker behind
  * them and waits for the single, FIFO worker to reach it. hadCallbacks is a plain flag set on
- * first use, so an unload only pays for a barrier where call was ever used (seed 004). If the
+ * first use, so an unload only pays for a barrier where call was ever used (as proposed in "Forbid static
+ * SRCU use in modules", Mathieu Desnoyers and Paul E. McKenney, LKML, April 2019). If the
  * executor rejects the worker (the container is stopping), the worker runs on a thread of its
  * own, never on the caller's: the caller may be inside a read section, and the worker's grace
  * period would wait for it forever.
@@ -415,9 +418,16 @@ public final class SrcuStruct implements SrcuDomain {
 
     /** Linux's "INFO: rcu detected stalls": dmesg and taint W; the wait goes on. */
     private void reportStall(int idx, long nanos) {
-        report("srcu: INFO: " + describe() + " grace period stalled for " + TimeUnit.NANOSECONDS.toMillis(nanos)
+        String text = "srcu: INFO: " + describe() + " grace period stalled for " + TimeUnit.NANOSECONDS.toMillis(nanos)
                 + " ms waiting for rank " + idx + ": " + activeReaders() + " reader(s) inside, " + cells.length
-                + " reader cell(s); a module holds a read-side section open");
+                + " reader cell(s); a module holds a read-side section open";
+        KernelEvent.Draft stall = new KernelEvent.Draft(ModuleEvent.Type.GRACE_PERIOD_STALL, ModuleEvent.Level.WARNING, text)
+                .module(owner).duration(nanos);
+        if (taints != null) {
+            taints.add(Taint.WARN, stall, log);
+        } else if (log != null) {
+            log.publish(stall);
+        }
     }
 
     /** Whether no reader counted in rank {@code idx} is inside; see the notes. Under updateLock. */

@@ -35,8 +35,8 @@ public class SrcuStallReportTest {
         TaintFlags taints = new TaintFlags();
         SrcuStruct d = new SrcuStruct("slow", "mod", pool, log, taints, Duration.ofMillis(100));
         CountDownLatch reported = new CountDownLatch(1);
-        log.follow(e -> {
-            if (e.text.contains("container tainted")) { // logged after the report and the taint
+        log.follow(0, e -> {
+            if (e.text().contains("container tainted")) { // logged after the report and the taint
                 reported.countDown();
             }
         });
@@ -46,7 +46,7 @@ public class SrcuStallReportTest {
         opener.join(10_000);
         Future<?> gp = pool.submit(d::synchronize);
         assertTrue("no stall report within 10 s", reported.await(10, TimeUnit.SECONDS));
-        String dmesg = log.entries().toString();
+        String dmesg = log.entries().stream().map(e -> e.text()).toList().toString();
         assertTrue("no stall report in " + dmesg, dmesg.contains("srcu: INFO: mod/slow grace period stalled for"));
         assertTrue(dmesg, dmesg.contains("1 reader(s) inside"));
         assertTrue(taints.get().contains(Taint.WARN));

@@ -1,4 +1,4 @@
-package org.kmod4j.felix;
+package org.kmod4j.framework;
 
 import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.resource.Namespace;

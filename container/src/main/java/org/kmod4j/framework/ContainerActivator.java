@@ -1,4 +1,4 @@
-package org.kmod4j.felix;
+package org.kmod4j.framework;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -38,6 +38,7 @@ public final class ContainerActivator implements BundleActivator {
     private StateDirectoryLock lock;
     private ExecutorService executor;
     private NotifierWhiteboard notifiers;
+    private EventListenerWhiteboard listeners;
     private RequesterTracker requesters;
     private BundleWatch watch;
     private ServiceRegistration<?> registration;
@@ -48,7 +49,7 @@ public final class ContainerActivator implements BundleActivator {
         executor = Executors.newCachedThreadPool(daemonThreads("kmod4j-srcu-"));
         KernelLog log = new KernelLog(4096);
         SignaturePolicy signatures = SignaturePolicy.fromProperties(context::getProperty);
-        Kernel kernel = new Kernel(new FelixBundleHost(context), executor, log, signatures);
+        Kernel kernel = new Kernel(new FrameworkBundleHost(context), executor, log, signatures);
         kernel.privateCopies(lock.directory().resolve("loading"));
         kernel.initTimeout(longProperty(context, INIT_TIMEOUT, 0));
         kernel.notifiers().timeout(longProperty(context, NOTIFIER_TIMEOUT, 0));
@@ -56,6 +57,8 @@ public final class ContainerActivator implements BundleActivator {
         this.kernel = kernel;
         notifiers = new NotifierWhiteboard(context, kernel.notifiers());
         notifiers.open(true);
+        listeners = new EventListenerWhiteboard(context, log);
+        listeners.open(true);
         requesters = new RequesterTracker(context, kernel);
         requesters.open(true);
         watch = new BundleWatch(context, kernel);
@@ -77,6 +80,9 @@ public final class ContainerActivator implements BundleActivator {
         }
         if (notifiers != null) {
             notifiers.close();
+        }
+        if (listeners != null) {
+            listeners.close();
         }
         if (requesters != null) {
             requesters.close();

@@ -1,4 +1,4 @@
-package org.kmod4j.felix;
+package org.kmod4j.framework;
 
 import org.kmod4j.api.ModuleNotifier;
 import org.kmod4j.core.NotifierChain;

@@ -1,4 +1,4 @@
-package org.kmod4j.felix;
+package org.kmod4j.framework;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,13 +36,13 @@ import org.osgi.resource.Requirement;
  * The core's {@link BundleHost} on a real framework, through the standard OSGi API only
  * (install, FrameworkWiring resolve/refresh, BundleWiring), so it works on any R7+ framework.
  */
-final class FelixBundleHost implements BundleHost {
+final class FrameworkBundleHost implements BundleHost {
     private static final long REFRESH_TIMEOUT_SECONDS = 60;
 
     private final BundleContext system;
     private final FrameworkWiring frameworkWiring;
 
-    FelixBundleHost(BundleContext system) {
+    FrameworkBundleHost(BundleContext system) {
         this.system = system;
         this.frameworkWiring = system.getBundle(0).adapt(FrameworkWiring.class);
     }
@@ -56,7 +56,7 @@ final class FelixBundleHost implements BundleHost {
                     + " (a bundle from an earlier load of " + manifest.name() + " is still installed)");
         }
         try (InputStream in = Files.newInputStream(manifest.source())) {
-            return new FelixHosted(system.installBundle(location, in), manifest.filename());
+            return new FrameworkHosted(system.installBundle(location, in), manifest.filename());
         } catch (BundleException e) {
             Errno errno = e.getType() == BundleException.DUPLICATE_BUNDLE_ERROR ? Errno.EEXIST
                     : e.getType() == BundleException.MANIFEST_ERROR ? Errno.ENOEXEC : Errno.EIO;
@@ -75,11 +75,11 @@ final class FelixBundleHost implements BundleHost {
         return ids;
     }
 
-    private final class FelixHosted implements Hosted {
+    private final class FrameworkHosted implements Hosted {
         private final Bundle bundle;
         private final String filename;
 
-        FelixHosted(Bundle bundle, String filename) {
+        FrameworkHosted(Bundle bundle, String filename) {
             this.bundle = bundle;
             this.filename = filename;
         }
