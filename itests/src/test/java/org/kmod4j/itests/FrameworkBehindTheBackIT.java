@@ -13,17 +13,13 @@ import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
 import org.junit.After;
 import org.junit.Test;
-import org.junit.runner.RunWith;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.Taint;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.wiring.FrameworkWiring;
@@ -33,29 +29,15 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * (the module is GOING at once, dmesg says why, the unload runs, taint R when it was held).
  * lsmod never shows such a module Live.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class FrameworkBehindTheBackIT {
+public class FrameworkBehindTheBackIT extends KmodTestSupport {
     private static final long WAIT_SECONDS = 30;
 
-    @Inject
-    private BundleContext context;
 
-    @Inject
-    private ModuleContainer container;
 
     @Inject
     private CommandProcessor processor;
 
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
 
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
-    }
 
     private Module load(String key) {
         return container.load(KmodOptions.jar(key), LoadOptions.defaults());
@@ -127,7 +109,7 @@ public class FrameworkBehindTheBackIT {
         assertTrue(container.dmesg().toString(), dmesgHas("tm_good: unloaded (bundle stopped by the framework)"));
         assertEquals("the module's exit ran", true, Kmod.trace("tm_good").contains("exit"));
         assertTrue("nothing was holding it: not forced", good.taints().isEmpty());
-        assertFalse("the container uninstalled the bundle", Kmod.frameworkHas(context, bundle.getBundleId()));
+        assertFalse("the container uninstalled the bundle", Kmod.frameworkHas(bundleContext, bundle.getBundleId()));
         // and it loads again
         assertEquals(ModuleState.LIVE, load("tm-good").state());
     }
@@ -144,14 +126,14 @@ public class FrameworkBehindTheBackIT {
         assertTrue(container.taints().contains(Taint.FORCED_RMMOD));
         assertTrue(container.dmesg().toString(), dmesgHas("acc.capprovider: forced unload by the framework, in use by: acc.capuser"));
         assertTrue(container.dmesg().toString(), dmesgHas("acc.capuser: bundle stopped by the framework"));
-        assertFalse(Kmod.frameworkHas(context, user.bundle().getBundleId()));
+        assertFalse(Kmod.frameworkHas(bundleContext, user.bundle().getBundleId()));
     }
 
     @Test
     public void aRefreshOfAProviderUnloadsItAndItsUser() throws Exception {
         Module lib = load("tm-lib");
         load("tm-user");
-        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
+        FrameworkWiring wiring = bundleContext.getBundle(0).adapt(FrameworkWiring.class);
         wiring.refreshBundles(List.of(lib.bundle()));
         awaitUnloaded("tm_lib", "tm_user");
         assertTrue(container.dmesg().toString(), dmesgHas("tm_lib: bundle stopped by the framework"));

@@ -13,15 +13,11 @@ import javax.inject.Inject;
 
 import org.junit.After;
 import org.junit.Test;
-import org.junit.runner.RunWith;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.service.log.LogEntry;
 import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.LogListener;
@@ -31,28 +27,20 @@ import org.osgi.service.log.LogReaderService;
  * kmod4j-log-bridge with Apache Felix Log (an R7 Log Service): the container's events reach
  * a standard {@link LogReaderService} listener on the logger {@code org.kmod4j}.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class LogBridgeIT {
+public class LogBridgeIT extends KmodTestSupport {
 
-    @Inject
-    private ModuleContainer container;
 
     @Inject
     private LogReaderService reader;
 
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j(), bundle(KmodOptions.jar("felix.log").toUri().toString()),
+    @Override
+    protected Option[] options() {
+        return new Option[] {bundle(KmodOptions.jar("felix.log").toUri().toString()),
                 bundle(KmodOptions.jar("log-bridge").toUri().toString()),
                 // R7 (LoggerAdmin.LOG_LEVEL): the root logger context logs WARN and above unless told otherwise
                 frameworkProperty("org.osgi.service.log.admin.loglevel").value(LogLevel.INFO.name())};
     }
 
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
-    }
 
     @Test
     public void loadsAndUnloadsReachTheOsgiLog() throws Exception {

@@ -18,16 +18,12 @@ import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
 import org.junit.After;
 import org.junit.Test;
-import org.junit.runner.RunWith;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.wiring.BundleWiring;
@@ -39,29 +35,15 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * kmod commands bundle drops a module's converters at GOING, so 20 SCR load/unload cycles leak
  * no class loader.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class ScrConverterLeakIT {
+public class ScrConverterLeakIT extends KmodTestSupport {
     private static final List<String> SCR_AND_API = List.of("osgi.function", "osgi.promise", "osgi.component", "scr");
 
-    @Inject
-    private BundleContext context;
 
-    @Inject
-    private ModuleContainer container;
 
     @Inject
     private CommandProcessor processor;
 
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
 
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
-    }
 
     /** Gogo's converter set (CommandProcessorImpl.converters). */
     private Collection<?> converters() throws ReflectiveOperationException {
@@ -93,7 +75,7 @@ public class ScrConverterLeakIT {
         List<Bundle> bundles = new ArrayList<>();
         try {
             for (String key : SCR_AND_API) {
-                bundles.add(context.installBundle("file:" + KmodOptions.jar(key) + "#plain", null));
+                bundles.add(bundleContext.installBundle("file:" + KmodOptions.jar(key) + "#plain", null));
             }
             for (Bundle b : bundles) {
                 b.start();
@@ -103,7 +85,7 @@ public class ScrConverterLeakIT {
                 b.uninstall();
             }
             CountDownLatch refreshed = new CountDownLatch(1);
-            context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(bundles, e -> refreshed.countDown());
+            bundleContext.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(bundles, e -> refreshed.countDown());
             assertTrue(refreshed.await(30, TimeUnit.SECONDS));
             assertEquals("upstream: Gogo 1.1.6 cannot remove SCR 2.2.10's converter proxy (it is not equal to itself)",
                     1, scrConverters());

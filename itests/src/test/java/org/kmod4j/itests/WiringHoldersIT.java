@@ -21,7 +21,7 @@ import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
 import org.junit.After;
 import org.junit.Test;
-import org.junit.runner.RunWith;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
@@ -29,11 +29,7 @@ import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.UnloadOptions;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -44,29 +40,18 @@ import org.osgi.framework.ServiceReference;
  * optional import, and a DynamicImport-Package wire holds from the moment it exists. Real bundles
  * from Maven Central (SCR 2.2.10, ConfigAdmin 1.9.26) and test modules built in the reactor.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class WiringHoldersIT {
+public class WiringHoldersIT extends KmodTestSupport {
     static final String SCR = "org.apache.felix.scr";
 
-    @Inject
-    private BundleContext context;
 
-    @Inject
-    private ModuleContainer container;
 
     @Inject
     private CommandProcessor processor;
 
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
 
     @After
     public void unloadEverything() {
         assertNothingLiveThatFelixStopped();
-        Kmod.unloadAll(container);
     }
 
     private Module load(String key) {
@@ -99,16 +84,16 @@ public class WiringHoldersIT {
     }
 
     private void assertRefusedAsHeld(String provider, String holders) {
-        String held = snapshot(context, container, processor);
+        String held = snapshot(bundleContext, container, processor);
         ModuleException e = failure(Errno.EWOULDBLOCK, () -> container.unload(provider, UnloadOptions.defaults()));
         assertEquals("Module " + provider + " is in use by: " + holders, e.getMessage());
-        assertNoTrace("rmmod " + provider + " while held", held, context, container, processor);
+        assertNoTrace("rmmod " + provider + " while held", held, bundleContext, container, processor);
         e = failure(Errno.EWOULDBLOCK, () -> container.unload(provider, UnloadOptions.defaults().withForce(true)));
         assertEquals("Module " + provider + " is in use by: " + holders, e.getMessage());
-        assertNoTrace("rmmod -f " + provider + " while held", held, context, container, processor);
+        assertNoTrace("rmmod -f " + provider + " while held", held, bundleContext, container, processor);
         Kmod.CommandResult shell = Kmod.run(processor, "kmod:rmmod " + provider);
         assertTrue(shell.toString(), (shell.out + shell.err).contains("Module " + provider + " is in use by: " + holders));
-        assertNoTrace("kmod:rmmod " + provider + " while held", held, context, container, processor);
+        assertNoTrace("kmod:rmmod " + provider + " while held", held, bundleContext, container, processor);
     }
 
     @Test
@@ -116,10 +101,10 @@ public class WiringHoldersIT {
         clearTrace("tm_ds");
         Module scr = loadScr();
         Module ds = load("tm-ds");
-        List<ServiceReference<?>> refs = servicesOf(context, "tm_ds");
+        List<ServiceReference<?>> refs = servicesOf(bundleContext, "tm_ds");
         assertEquals("SCR registered the component's service", 1, refs.size());
         // held while the checks run: SCR deactivates a delayed component when its last user lets go
-        assertEquals("hello from a DS component", ((Supplier<?>) context.getService(refs.get(0))).get());
+        assertEquals("hello from a DS component", ((Supplier<?>) bundleContext.getService(refs.get(0))).get());
         assertEquals("activate;", trace("tm_ds"));
 
         assertEquals(List.of("tm_ds"), scr.holders());
@@ -129,7 +114,7 @@ public class WiringHoldersIT {
         assertRefusedAsHeld(SCR, "tm_ds");
         assertNothingLiveThatFelixStopped();
         assertEquals("the component stayed active", "activate;", trace("tm_ds"));
-        context.ungetService(refs.get(0));
+        bundleContext.ungetService(refs.get(0));
 
         container.unload("tm_ds", UnloadOptions.defaults());
         assertEquals("activate;deactivate;", trace("tm_ds"));
@@ -174,10 +159,10 @@ public class WiringHoldersIT {
         assertEquals("no wire before the first class is loaded through it", List.of(), lib.holders());
         assertEquals(0, lib.refcount());
 
-        List<ServiceReference<?>> refs = servicesOf(context, "tm_dynamic");
+        List<ServiceReference<?>> refs = servicesOf(bundleContext, "tm_dynamic");
         assertEquals(1, refs.size());
-        assertEquals("hello tm_dynamic from tm_lib", ((Supplier<?>) context.getService(refs.get(0))).get());
-        context.ungetService(refs.get(0));
+        assertEquals("hello tm_dynamic from tm_lib", ((Supplier<?>) bundleContext.getService(refs.get(0))).get());
+        bundleContext.ungetService(refs.get(0));
 
         assertEquals("tm_dynamic", usedBy("tm_lib"));
         assertEquals(List.of("tm_dynamic"), lib.holders());
@@ -191,18 +176,18 @@ public class WiringHoldersIT {
 
     @Test
     public void aFragmentCannotJoinAHostFelixHasAlreadyResolved() {
-        String empty = snapshot(context, container, processor);
+        String empty = snapshot(bundleContext, container, processor);
         ModuleException e = failure(Errno.ENOENT, () -> load("tm-fragment"));
         assertTrue(e.getMessage(), e.getMessage().contains("missing requirement: osgi.wiring.host (&(osgi.wiring.host=acc.host)"));
-        assertNoTrace("insmod a fragment without its host", empty, context, container, processor);
+        assertNoTrace("insmod a fragment without its host", empty, bundleContext, container, processor);
 
         load("tm-host");
         assertEquals("acc.host", dependsOf("tm-fragment"));
-        String hostLoaded = snapshot(context, container, processor);
+        String hostLoaded = snapshot(bundleContext, container, processor);
         // Felix 7 attaches a fragment only while its host resolves; a live host is not refreshed behind its back
         e = failure(Errno.EBUSY, () -> load("tm-fragment"));
         assertTrue(e.getMessage(), e.getMessage().contains("fragment of acc.host, which is already resolved"));
-        assertNoTrace("insmod a fragment of a resolved host", hostLoaded, context, container, processor);
+        assertNoTrace("insmod a fragment of a resolved host", hostLoaded, bundleContext, container, processor);
     }
 
     /** {@code modinfo -F depends FILE}. */
@@ -226,7 +211,7 @@ public class WiringHoldersIT {
 
     @Test
     public void unknownSymbolNamesOnlyMandatoryRequirements() {
-        String before = snapshot(context, container, processor);
+        String before = snapshot(bundleContext, container, processor);
         // SCR without its API bundles: org.osgi.service.component and org.osgi.util.promise are mandatory;
         // its optional imports and its DynamicImport-Package (cm, log, metatype) are not missing
         ModuleException e = failure(Errno.ENOENT, () -> load("scr"));
@@ -238,10 +223,10 @@ public class WiringHoldersIT {
                 "org.apache.felix.service.command")) {
             assertFalse(optional + " is optional: " + message, message.contains(optional));
         }
-        assertNoTrace("insmod scr without its dependencies", before, context, container, processor);
+        assertNoTrace("insmod scr without its dependencies", before, bundleContext, container, processor);
 
         e = failure(Errno.ENOENT, () -> load("tm-capuser"));
         assertTrue(e.getMessage(), e.getMessage().contains("acc.cap (acc.cap=x)"));
-        assertNoTrace("insmod acc.capuser without its provider", before, context, container, processor);
+        assertNoTrace("insmod acc.capuser without its provider", before, bundleContext, container, processor);
     }
 }
