@@ -56,7 +56,7 @@ final class HeaderClauses {
     }
 
     private Clause clause() {
-        String path = token();
+        String path = path();
         if (path.isEmpty()) {
             throw error("empty clause");
         }
@@ -82,6 +82,20 @@ final class HeaderClauses {
         skipSpace();
         int start = pos;
         while (pos < text.length() && ",;=:\"".indexOf(text.charAt(pos)) < 0) {
+            pos++;
+        }
+        return text.substring(start, pos).trim();
+    }
+
+    /**
+     * A clause's path: unlike an attribute name it may hold ':' (a kmod alias such as
+     * {@code pci:v00008086d*}), except the ':=' that starts a directive.
+     */
+    private String path() {
+        skipSpace();
+        int start = pos;
+        while (pos < text.length() && ",;=\"".indexOf(text.charAt(pos)) < 0
+                && !(text.charAt(pos) == ':' && pos + 1 < text.length() && text.charAt(pos + 1) == '=')) {
             pos++;
         }
         return text.substring(start, pos).trim();
