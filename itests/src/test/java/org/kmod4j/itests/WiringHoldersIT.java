@@ -178,7 +178,9 @@ public class WiringHoldersIT extends KmodTestSupport {
     public void aFragmentCannotJoinAHostFelixHasAlreadyResolved() {
         String empty = snapshot(bundleContext, container, processor);
         ModuleException e = failure(Errno.ENOENT, () -> load("tm-fragment"));
-        assertTrue(e.getMessage(), e.getMessage().contains("missing requirement: osgi.wiring.host (&(osgi.wiring.host=acc.host)"));
+        // the filter is the framework's own text: Felix writes (&(osgi.wiring.host=acc.host)...), Equinox (osgi.wiring.host=acc.host)
+        assertTrue(e.getMessage(), e.getMessage().contains("missing requirement: osgi.wiring.host ("));
+        assertTrue(e.getMessage(), e.getMessage().contains("(osgi.wiring.host=acc.host)"));
         assertNoTrace("insmod a fragment without its host", empty, bundleContext, container, processor);
 
         load("tm-host");
