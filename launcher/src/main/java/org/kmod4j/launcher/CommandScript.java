@@ -17,6 +17,12 @@ final class CommandScript {
     /** The exception our commands throw after printing {@code <cmd>: ERROR: <message>} themselves. */
     private static final String REPORTED = "org.kmod4j.api.ModuleException";
 
+    /** kmod's commands before Gogo's ({@code help}, {@code exit}, {@code head}, {@code tail}). */
+    static final String SCOPE = "kmod:*";
+
+    /** Where kmod's {@code exit [STATUS]} leaves its status in a script (kmod4j-commands' ShellExit). */
+    static final String EXIT_STATUS = ".kmod4j.exit";
+
     private CommandScript() {
     }
 
@@ -36,6 +42,7 @@ final class CommandScript {
             if (cwd != null) {
                 session.currentDir(cwd);
             }
+            session.put("SCOPE", SCOPE);
             for (String command : CommandSplitter.split(script)) {
                 try {
                     Object result = session.execute(command);
@@ -45,6 +52,10 @@ final class CommandScript {
                     }
                     out.flush();
                     err.flush();
+                    Object exit = session.get(EXIT_STATUS);
+                    if (exit instanceof Integer) {
+                        return (Integer) exit;
+                    }
                 } catch (Exception e) {
                     if (!e.getClass().getName().equals(REPORTED)) {
                         err.println("kmod4j: ERROR: " + command + ": " + e.getMessage());

@@ -42,6 +42,12 @@ final class EmbeddedFelix implements AutoCloseable {
     /** The framework property naming the container's state directory. */
     static final String STATE_DIR_PROPERTY = "kmod4j.state.dir";
 
+    /** The framework property naming the modules directory (depmod, modprobe). */
+    static final String MODULES_DIR_PROPERTY = "kmod4j.modules.dir";
+
+    /** gogo.jline reads {@code etc/gosh_profile} under this folder ({@link ShellProfile}). */
+    static final String GOSH_HOME_PROPERTY = "gosh.home";
+
     private final Framework framework;
     private final FelixLog log;
     private final Activator gogo = new Activator();
@@ -52,8 +58,11 @@ final class EmbeddedFelix implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts Felix with its cache under {@code stateDir/felix-cache} (cleaned at each start). */
-    static EmbeddedFelix start(Path stateDir, FelixLog log) throws BundleException {
+    /**
+     * Starts Felix with its cache under {@code stateDir/felix-cache} (cleaned at each start) and
+     * the console's profile under {@code stateDir/shell}.
+     */
+    static EmbeddedFelix start(Path stateDir, Path modulesDir, FelixLog log) throws BundleException {
         Map<String, Object> config = new HashMap<>();
         config.put("felix.log.logger", log);
         config.put("felix.log.level", Integer.toString(FelixLog.LOG_WARNING));
@@ -61,6 +70,8 @@ final class EmbeddedFelix implements AutoCloseable {
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, gogoPackages());
         config.put(STATE_DIR_PROPERTY, stateDir.toString());
+        config.put(MODULES_DIR_PROPERTY, modulesDir.toString());
+        config.put(GOSH_HOME_PROPERTY, ShellProfile.home(stateDir).toString());
         Framework framework = new FrameworkFactory().newFramework(config);
         framework.init();
         framework.start();
@@ -144,6 +155,7 @@ final class EmbeddedFelix implements AutoCloseable {
      * class loader there, jline finds no provider and falls back to a dumb terminal.
      */
     void startShell() throws BundleException, IOException {
+        ShellProfile.write(ShellProfile.home(context().getProperty(STATE_DIR_PROPERTY)));
         List<Bundle> bundles = new ArrayList<>();
         for (String jar : EmbeddedBundles.SHELL) {
             bundles.add(install(jar));

@@ -64,6 +64,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--no-deploy", description = "Do not watch a deploy folder.")
     private boolean noDeploy;
 
+    @Option(names = "--modules-dir", paramLabel = "DIR", defaultValue = "modules",
+            description = "The modules directory, the analogue of /lib/modules (framework property"
+                    + " kmod4j.modules.dir): 'depmod' indexes its jars, 'modprobe NAME' loads from that index."
+                    + " Default: ./${DEFAULT-VALUE}")
+    private Path modulesDir;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*",
             description = "A command (and its arguments) for the container running on --state-dir, sent"
                     + " over DIR/control.sock; no container is started. Exit status 1 if none is running.")
@@ -95,7 +101,7 @@ public final class Main implements Callable<Integer> {
             }
             return ControlClient.run(state, words, Path.of("").toAbsolutePath(), out, err);
         }
-        try (EmbeddedFelix felix = EmbeddedFelix.start(state, new FelixLog(err))) {
+        try (EmbeddedFelix felix = EmbeddedFelix.start(state, modulesDir.toAbsolutePath().normalize(), new FelixLog(err))) {
             ContainerClient container = felix.installContainer(CONTAINER_TIMEOUT_MILLIS);
             ModulesLinkedIn.install(felix.context()); // uncaught exceptions print "Modules linked in: ..."
             felix.startGogoRuntime();

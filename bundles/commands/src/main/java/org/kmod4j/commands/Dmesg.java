@@ -5,16 +5,35 @@ import java.util.List;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
-import org.apache.felix.service.command.Parameter;
 import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.shell.CommandErrors;
+import org.kmod4j.shell.KmodCommandLine;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code dmesg [-c|--clear] [-w|--follow]}: the container's kernel-style event log
  * ({@code [seconds.micros] text}: loads, unloads, errors, vetoes, leaks, taints), oldest first.
  * {@code -c} prints, then clears it; {@code -w} prints, then keeps printing new lines every
- * {@value #POLL_MILLIS} ms until interrupted (Ctrl-C at the console interrupts the command).
+ * {@value #POLL_MILLIS} ms until interrupted (Ctrl-C at the console interrupts the command, which
+ * then returns quietly to the prompt).
  */
 public final class Dmesg {
+
+    @Command(name = "dmesg", description = "Print the container's kernel-style event log (loads, unloads, errors,"
+            + " vetoes, leaks, taints), oldest line first.")
+    static final class Options {
+        @Option(names = {"-c", "--clear"}, description = "Clear the log after printing it.")
+        boolean clear;
+
+        @Option(names = {"-w", "--follow"}, description = "Wait for new messages and print them as they come,"
+                + " until interrupted (Ctrl-C).")
+        boolean follow;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+        boolean help;
+    }
 
     static final long POLL_MILLIS = 200;
 
@@ -26,13 +45,12 @@ public final class Dmesg {
 
     @Descriptor("print the container's kernel-style event log (loads, unloads, errors, vetoes, leaks, taints);"
             + " usage: dmesg [-c|--clear] [-w|--follow]")
-    public String dmesg(CommandSession session,
-            @Descriptor("clear the log after printing it")
-            @Parameter(names = {"-c", "--clear"}, presentValue = "true", absentValue = "false")
-            boolean clear,
-            @Descriptor("wait for new messages and print them as they come, until interrupted (Ctrl-C)")
-            @Parameter(names = {"-w", "--follow"}, presentValue = "true", absentValue = "false")
-            boolean follow) {
+    public String dmesg(CommandSession session, @Descriptor("[-c|--clear] [-w|--follow] [-h|--help]") String... arguments) {
+        Options options = new Options();
+        if (!KmodCommandLine.parse(session, options, arguments)) {
+            return null;
+        }
+        boolean clear = options.clear;
         ModuleContainer log;
         List<String> lines;
         try {
@@ -44,7 +62,7 @@ public final class Dmesg {
         } catch (RuntimeException e) {
             throw CommandErrors.report(session, "dmesg", e);
         }
-        if (!follow) {
+        if (!options.follow) {
             return lines.isEmpty() ? null : String.join("\n", lines);
         }
         DmesgTail tail = new DmesgTail();
@@ -53,7 +71,7 @@ public final class Dmesg {
         if (clear) {
             tail.next(List.of()); // what we cleared is gone: everything after it is new
         }
-        try {
+        try (AutoCloseable ctrlC = Terminal.onInterrupt(session, Thread.currentThread())) {
             while (!Thread.currentThread().isInterrupted()) {
                 Thread.sleep(POLL_MILLIS);
                 print(session, out, tail.next(container.get().dmesg()));
@@ -62,7 +80,10 @@ public final class Dmesg {
             // Ctrl-C: dmesg -w ends normally, like the real one on SIGINT
         } catch (RuntimeException e) {
             throw CommandErrors.report(session, "dmesg", e);
+        } catch (Exception e) {
+            // restoring the console's own Ctrl-C handler failed: nothing to report
         }
+        Thread.interrupted(); // the interrupt was ours: do not leave it for the shell
         return null;
     }
 

@@ -23,14 +23,14 @@ public class DmesgTest {
 
     @Test
     public void printsTheLogAndClearsItWithC() {
-        assertNull("empty log prints nothing", dmesg.dmesg(Fakes.session(Map.of()), false, false));
+        assertNull("empty log prints nothing", dmesg.dmesg(Fakes.session(Map.of())));
         container.dmesg.add("[    1.000000] hello: loaded");
         container.dmesg.add("[    2.000000] hello: unloaded");
         assertEquals("[    1.000000] hello: loaded\n[    2.000000] hello: unloaded",
-                dmesg.dmesg(Fakes.session(Map.of()), false, false));
+                dmesg.dmesg(Fakes.session(Map.of())));
         assertEquals(2, container.dmesg().size());
         assertEquals("[    1.000000] hello: loaded\n[    2.000000] hello: unloaded",
-                dmesg.dmesg(Fakes.session(Map.of()), true, false));
+                dmesg.dmesg(Fakes.session(Map.of()), "-c"));
         assertTrue("-c cleared the log", container.dmesg().isEmpty());
     }
 
@@ -70,7 +70,7 @@ public class DmesgTest {
         System.setOut(out);
         Thread follower;
         try {
-            follower = new Thread(() -> results.add(String.valueOf(dmesg.dmesg(Fakes.session(Map.of()), false, true))));
+            follower = new Thread(() -> results.add(String.valueOf(dmesg.dmesg(Fakes.session(Map.of()), "-w"))));
             follower.start();
             awaitOutput(bytes, "old");
             container.dmesg.add("[    2.000000] new one");
@@ -96,7 +96,7 @@ public class DmesgTest {
         PrintStream saved = System.out;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        Thread follower = new Thread(() -> dmesg.dmesg(Fakes.session(Map.of()), true, true));
+        Thread follower = new Thread(() -> dmesg.dmesg(Fakes.session(Map.of()), "-c", "-w"));
         try {
             follower.start();
             awaitOutput(bytes, "old");
