@@ -4,22 +4,29 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
 
 /**
  * The console's profile, {@code <state dir>/shell/etc/gosh_profile} (gogo.jline reads
  * {@code etc/gosh_profile} under the framework property {@code gosh.home} instead of its own).
- * It runs gogo.jline's own profile, then puts the kmod scope first, so that {@code exit},
+ * It runs gogo.jline's own profile (copied from its jar to {@code etc/gogo_profile}), then puts
+ * the kmod scope first, so that {@code exit},
  * {@code help}, {@code head} and {@code tail} are kmod's (Gogo's {@code exit} is
  * {@code System.exit(int)}), and tells Tab what to complete after each kmod command: loaded
  * module names, index names or files.
  */
 final class ShellProfile {
 
+    private static final String GOGO_JLINE = "org.apache.felix.gogo.jline.jar";
+
     static final String TEXT = String.join("\n",
-            "# written by the kmod4j launcher at each start",
-            "# gogo.jline's own profile (its prompt, completions and helpers such as __files)",
-            "source ((${.context} bundle) getResource gosh_profile)",
-            "# kmod's commands before Gogo's",
+            "# written by the kmod4j launcher at each start (no quote marks in comments: Gogo reads them)",
+            "# first the profile of gogo.jline: its prompt, completions and helpers such as __files",
+            "source '%s'",
+            "try {",
+            "# the kmod commands before those of Gogo",
             "SCOPE = 'kmod:gogo:*'",
             "",
             "complete -c kmod:lsmod -e",
@@ -53,6 +60,9 @@ final class ShellProfile {
             "complete -c kmod:dmesg -d 'Print the container log'",
             "complete -c kmod:dmesg -s c -l clear --description 'Clear after printing'",
             "complete -c kmod:dmesg -s w -l follow --description 'Wait for new lines (Ctrl-C ends)'",
+            "} {",
+            "  echo \"$0: ERROR: $exception\"",
+            "}",
             "");
 
     private ShellProfile() {
@@ -67,9 +77,18 @@ final class ShellProfile {
         return home(Paths.get(stateDir));
     }
 
-    /** Writes {@code home/etc/gosh_profile}, replacing an older copy. */
+    /** Writes {@code home/etc/gosh_profile} and gogo.jline's as {@code home/etc/gogo_profile}, replacing older copies. */
     static void write(Path home) throws IOException {
         Path etc = Files.createDirectories(home.resolve("etc"));
-        Files.writeString(etc.resolve("gosh_profile"), TEXT);
+        Path gogo = etc.resolve("gogo_profile");
+        try (JarInputStream jar = new JarInputStream(EmbeddedBundles.open(GOGO_JLINE))) {
+            for (JarEntry entry = jar.getNextJarEntry(); entry != null; entry = jar.getNextJarEntry()) {
+                if (entry.getName().equals("gosh_profile")) {
+                    Files.copy(jar, gogo, StandardCopyOption.REPLACE_EXISTING);
+                    break;
+                }
+            }
+        }
+        Files.writeString(etc.resolve("gosh_profile"), String.format(TEXT, gogo.toUri()));
     }
 }
