@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.apache.felix.framework.FrameworkFactory;
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
@@ -47,6 +49,9 @@ final class EmbeddedFelix implements AutoCloseable {
 
     /** gogo.jline reads {@code etc/gosh_profile} under this folder ({@link ShellProfile}). */
     static final String GOSH_HOME_PROPERTY = "gosh.home";
+
+    /** Held so that its level stays set (java.util.logging keeps loggers weakly). */
+    private static final Logger JLINE_LOG = Logger.getLogger("org.jline");
 
     private final Framework framework;
     private final FelixLog log;
@@ -155,6 +160,9 @@ final class EmbeddedFelix implements AutoCloseable {
      * class loader there, jline finds no provider and falls back to a dumb terminal.
      */
     void startShell() throws BundleException, IOException {
+        // jline warns through java.util.logging, with its class name, when stdin is not a terminal
+        // ("Unable to create a system terminal, creating a dumb terminal"): the shell still works
+        JLINE_LOG.setLevel(Level.SEVERE);
         ShellProfile.write(ShellProfile.home(context().getProperty(STATE_DIR_PROPERTY)));
         List<Bundle> bundles = new ArrayList<>();
         for (String jar : EmbeddedBundles.SHELL) {
