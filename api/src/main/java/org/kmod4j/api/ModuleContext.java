@@ -2,6 +2,7 @@ package org.kmod4j.api;
 
 import java.util.Map;
 
+import org.osgi.annotation.versioning.ProviderType;
 import org.osgi.framework.BundleContext;
 
 /**
@@ -18,6 +19,7 @@ import org.osgi.framework.BundleContext;
  * }
  * }</pre>
  */
+@ProviderType
 public interface ModuleContext {
 
     /** The module itself. */

@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.osgi.annotation.versioning.ProviderType;
 import org.osgi.framework.Bundle;
 
 /**
  * The container, registered as an OSGi service by the kmod4j framework extension. Lookups take
  * no lock and never wait for a load or unload in progress.
  */
+@ProviderType
 public interface ModuleContainer {
 
     /**
