@@ -34,18 +34,22 @@ final class Terminal {
         if (variable(session, ".terminal") != null && writesToTerminal()) {
             return width(session);
         }
+        int columns = columns(session);
+        return columns > 0 ? columns : Integer.MAX_VALUE;
+    }
+
+    /** The session variable {@code COLUMNS} if it is a positive number, else 0. */
+    private static int columns(CommandSession session) {
         Object columns = variable(session, "COLUMNS");
         if (columns != null) {
             try {
                 int width = Integer.parseInt(columns.toString().trim());
-                if (width > 0) {
-                    return width;
-                }
+                return Math.max(width, 0);
             } catch (NumberFormatException e) {
-                // not a number: unlimited
+                // not a number
             }
         }
-        return Integer.MAX_VALUE;
+        return 0;
     }
 
     /** Whether the running command's stdout is the session's own (not a pipe or a redirection). */
@@ -109,16 +113,9 @@ final class Terminal {
         if (session == null) {
             return DEFAULT_WIDTH;
         }
-        Object columns = variable(session, "COLUMNS");
-        if (columns != null) {
-            try {
-                int width = Integer.parseInt(columns.toString().trim());
-                if (width > 0) {
-                    return width;
-                }
-            } catch (NumberFormatException e) {
-                // not a number: ask the terminal
-            }
+        int columns = columns(session);
+        if (columns > 0) {
+            return columns;
         }
         Object terminal = variable(session, ".terminal");
         int width = terminal == null ? 0 : width(terminal);
