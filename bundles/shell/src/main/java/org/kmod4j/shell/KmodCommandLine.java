@@ -59,11 +59,6 @@ public final class KmodCommandLine {
         }
     }
 
-    /** The usage text of a command's options object, without a final newline. */
-    public static String usage(Object options) {
-        return usage(commandLine(options));
-    }
-
     private static CommandLine commandLine(Object options) {
         CommandLine cli = new CommandLine(options);
         cli.setOverwrittenOptionsAllowed(true);
