@@ -216,7 +216,7 @@ final class DeployWatcher implements AutoCloseable {
                 t.failed = stamp;
                 continue;
             }
-            deploy(p, t, stamp);
+            pending |= deploy(p, t, stamp);
         }
         for (Iterator<Map.Entry<Path, Tracked>> it = files.entrySet().iterator(); it.hasNext();) {
             Map.Entry<Path, Tracked> e = it.next();
@@ -257,11 +257,17 @@ final class DeployWatcher implements AutoCloseable {
         return !name.startsWith(".") && name.toLowerCase(Locale.ROOT).endsWith(".jar") && Files.isRegularFile(p);
     }
 
-    private void deploy(Path jar, Tracked t, Stamp stamp) {
+    /**
+     * Loads the jar, replacing the module it loaded before. A replace refused because the old
+     * module is in use is retried at the next scans until its holders are gone, as a refused
+     * unload of a removed jar is.
+     *
+     * @return whether to scan again soon (the replace waits)
+     */
+    private boolean deploy(Path jar, Tracked t, Stamp stamp) {
         if (t.module != null) {
             if (!unloadOwn(jar, t, "replaced")) {
-                t.failed = stamp;
-                return;
+                return true;
             }
         }
         try {
@@ -277,6 +283,7 @@ final class DeployWatcher implements AutoCloseable {
             t.failed = stamp;
             log.println("deploy: " + jar.getFileName() + ": ERROR: " + e);
         }
+        return false;
     }
 
     /** The jar was removed: unload its module. @return whether the file can be forgotten */
@@ -311,8 +318,8 @@ final class DeployWatcher implements AutoCloseable {
             }
             if (!e.getMessage().equals(t.unloadError)) {
                 t.unloadError = e.getMessage();
-                report(name, jar.getFileName() + " " + why + ": rmmod: ERROR: " + e.getMessage()
-                        + (why.equals("removed") ? " (retrying)" : ""), e.errno());
+                report(name, jar.getFileName() + " " + why + ": rmmod: ERROR: " + e.getMessage() + " (retrying)",
+                        e.errno());
             }
             return false;
         }

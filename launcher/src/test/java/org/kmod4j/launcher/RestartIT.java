@@ -64,8 +64,9 @@ public class RestartIT {
         }
         try (Container third = Kmod4jProcesses.start(state, logs, "--no-deploy").awaitReady()) {
             Run after = client(cwd, state, "lsmod");
+            // newest first: restored in dependency order, cpufreq before hello
             assertTrue(after.out(), after.out().matches("(?s)Module +Size  Used by +State\n"
-                    + "cpufreq +\\d+  0 \\[permanent\\] +Live\nhello +\\d+  0 +Live\n"));
+                    + "hello +\\d+  0 +Live\ncpufreq +\\d+  0 \\[permanent\\] +Live\n"));
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.kmod4j.commands;
 
+
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ final class Fakes {
     /** The console session as gogo.jline's shell sets it up (it has a line reader). */
     static CommandSession console() {
         Map<String, Object> variables = new HashMap<>();
-        variables.put(CommandErrors.CONSOLE_READER, new Object());
+        variables.put(".reader", new Object()); // gogo.jline's Shell.VAR_READER
         return session(variables);
     }
 

@@ -58,6 +58,32 @@ final class Modprobe {
         this.executor = executor;
     }
 
+    /** This modprobe on another modules folder ({@code modprobe -d DIR}), sharing the rest. */
+    Modprobe withModulesDir(Path dir) {
+        Environment base = env;
+        return new Modprobe(new Environment() {
+            @Override
+            public ModuleContainer container() {
+                return base.container();
+            }
+
+            @Override
+            public Bundle[] bundles() {
+                return base.bundles();
+            }
+
+            @Override
+            public Path modulesDir() {
+                return dir;
+            }
+
+            @Override
+            public Path configFile() {
+                return base.configFile();
+            }
+        }, executor);
+    }
+
     /** The index of the modules folder, re-read when depmod rewrote it. */
     ModuleIndex index() {
         Path dir = env.modulesDir().toAbsolutePath().normalize();
