@@ -1,11 +1,13 @@
 package org.kmod4j.api;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 
 /**
  * The container, registered as an OSGi service by the kmod4j framework extension. Lookups take
@@ -42,6 +44,20 @@ public interface ModuleContainer {
      * @throws ModuleException ENOENT if nothing provides the name, else the code the load failed with
      */
     List<Module> requestModule(String nameOrAlias);
+
+    /**
+     * A guarded proxy that follows whichever module provides a service, for a consumer that is
+     * not handed a {@link ModuleContext}: a Declarative Services component, a plain bundle. The
+     * same proxy as {@link ModuleContext#service(Class, String, Duration)}; it stops following
+     * when {@code consumer}'s bundle stops (calls then fail with ENOENT).
+     *
+     * @param consumer the bundle context the services are looked up and got with
+     * @param filter an LDAP filter on the service properties, or null
+     * @param wait how long a call waits for a provider when none is LIVE; null or zero for none
+     * @throws ModuleException EINVAL for a bad filter
+     * @throws IllegalArgumentException if {@code type} is not a public interface
+     */
+    <T> T service(BundleContext consumer, Class<T> type, String filter, Duration wait);
 
     /** The module of this name unless it is still UNFORMED: Linux {@code find_module}. */
     Optional<Module> find(String name);

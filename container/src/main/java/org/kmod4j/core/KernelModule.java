@@ -373,7 +373,18 @@ public final class KernelModule implements Module {
         return new Guard(this, d, cell, idx);
     }
 
-    private ModuleException notLive(ModuleState s) {
+    @Override
+    public <T> T guarded(Class<T> type, T target) {
+        if (!type.isInstance(target)) {
+            throw new IllegalArgumentException(target.getClass().getName() + " does not implement " + type.getName());
+        }
+        if (defaultDomain == null) {
+            throw notLive(state);
+        }
+        return GuardedProxyClasses.newProxy(type, new ServiceSource.Fixed(new ServiceBinding(this, target, true)));
+    }
+
+    ModuleException notLive(ModuleState s) {
         if (s == ModuleState.COMING || s == ModuleState.UNFORMED) {
             return new ModuleException(Errno.EBUSY, "Module " + name() + " is still loading");
         }

@@ -37,8 +37,16 @@ final class SrcuReaderCell {
     /** Weak, so a cell never keeps a dead thread's object alive; a cleared owner is dead. */
     final WeakReference<Thread> owner;
 
+    /** This cell's two ranks as objects, so a guarded proxy call can unlock without a lookup. */
+    final SrcuLane lane0 = new SrcuLane(this, 0);
+    final SrcuLane lane1 = new SrcuLane(this, 1);
+
     SrcuReaderCell(Thread owner) {
         this.owner = new WeakReference<>(owner);
+    }
+
+    SrcuLane lane(int idx) {
+        return idx == 0 ? lane0 : lane1;
     }
 
     /** Owner only. A full fence follows, in {@link SrcuStruct#readLock()}. */

@@ -16,6 +16,7 @@ import org.kmod4j.api.ModuleException;
 import org.kmod4j.core.BundleHost;
 import org.kmod4j.core.KmodWording;
 import org.kmod4j.core.ModuleManifest;
+import org.kmod4j.core.ServiceFollower;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -61,6 +62,11 @@ final class FelixBundleHost implements BundleHost {
         } catch (IOException e) {
             throw new ModuleException(Errno.EIO, KmodWording.insertError(manifest.filename(), Errno.EIO) + " (" + e + ")", e);
         }
+    }
+
+    @Override
+    public AutoCloseable followServices(BundleContext consumer, Class<?> type, String filter, ServiceFollower follower) {
+        return ServiceFollowing.start(consumer, type, filter, follower);
     }
 
     private final class FelixHosted implements Hosted {

@@ -124,6 +124,7 @@ final class Fakes {
         @Override public void put() { }
         @Override public ModuleRef get() { throw new UnsupportedOperationException(); }
         @Override public ModuleGuard enter() { throw new UnsupportedOperationException(); }
+        @Override public <T> T guarded(Class<T> type, T target) { throw new UnsupportedOperationException(); }
         @Override public SrcuDomain domain() { return domains.get("default"); }
         @Override public Map<String, SrcuDomain> domains() { return domains; }
     }
