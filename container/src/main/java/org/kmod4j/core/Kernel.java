@@ -20,6 +20,7 @@ import org.kmod4j.api.ModuleRequester;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.Taint;
 import org.kmod4j.api.UnloadOptions;
+import org.kmod4j.core.srcu.SrcuStruct;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 

@@ -22,6 +22,8 @@ import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.ParameterSpec;
 import org.kmod4j.api.SrcuDomain;
 import org.kmod4j.api.Taint;
+import org.kmod4j.core.srcu.SrcuReadGuard;
+import org.kmod4j.core.srcu.SrcuStruct;
 import org.osgi.framework.Bundle;
 
 /**
@@ -363,14 +365,13 @@ public final class KernelModule implements Module {
         if (d == null) {
             throw notLive(state);
         }
-        SrcuReaderCell cell = d.cell();
-        int idx = d.readLock(cell);
+        Guard g = new Guard(this, d); // read lock taken
         ModuleState s = state; // read after the fence in readLock: pairs with unload's GOING + grace period
         if (s != ModuleState.LIVE) {
-            cell.incrementUnlock(idx);
+            g.close();
             throw notLive(s);
         }
-        return new Guard(this, d, cell, idx);
+        return g;
     }
 
     @Override
@@ -394,8 +395,8 @@ public final class KernelModule implements Module {
     private static final class Guard extends SrcuReadGuard implements ModuleGuard {
         private final KernelModule module;
 
-        Guard(KernelModule module, SrcuStruct domain, SrcuReaderCell cell, int idx) {
-            super(domain, cell, idx);
+        Guard(KernelModule module, SrcuStruct domain) {
+            super(domain);
             this.module = module;
         }
 

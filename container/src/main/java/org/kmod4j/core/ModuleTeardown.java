@@ -3,6 +3,7 @@ package org.kmod4j.core;
 import java.util.List;
 
 import org.kmod4j.api.ModuleInit;
+import org.kmod4j.core.srcu.SrcuStruct;
 
 /**
  * What unload and a failed init share after GOING: grace period on the module's domains,

@@ -1,6 +1,7 @@
 package org.kmod4j.api;
 
 import java.util.List;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * What {@link ModuleContainer#requestModule(String)} calls to find and load a module by name or
@@ -8,6 +9,7 @@ import java.util.List;
  * with the highest {@code service.ranking} is used. The container merges concurrent requests for
  * the same name before they reach it.
  */
+@ConsumerType
 @FunctionalInterface
 public interface ModuleRequester {
 

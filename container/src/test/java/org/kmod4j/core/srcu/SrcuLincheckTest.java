@@ -1,4 +1,4 @@
-package org.kmod4j.core;
+package org.kmod4j.core.srcu;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -19,6 +19,8 @@ import org.jetbrains.lincheck.Lincheck;
 import org.junit.After;
 import org.junit.Test;
 import org.kmod4j.api.SrcuDomain;
+import org.kmod4j.core.KernelLog;
+import org.kmod4j.core.TaintFlags;
 
 /**
  * The SRCU reader/updater race, {@link SrcuStruct}.

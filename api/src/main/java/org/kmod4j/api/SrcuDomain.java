@@ -1,5 +1,7 @@
 package org.kmod4j.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * A sleepable read-copy-update domain, modelled on Linux SRCU. Readers are cheap, take no lock
  * and write no shared cache line; they may block and nest. Updaters wait for a grace period:
@@ -18,6 +20,7 @@ package org.kmod4j.api;
  * }
  * }</pre>
  */
+@ProviderType
 public interface SrcuDomain {
 
     /** The domain's name within its module ("default" for the module's own). */
@@ -68,6 +71,7 @@ public interface SrcuDomain {
     boolean hadCallbacks();
 
     /** A read-side section as a closeable; close it exactly once. */
+    @ProviderType
     interface Guard extends AutoCloseable {
         /** Ends the read-side section. */
         @Override

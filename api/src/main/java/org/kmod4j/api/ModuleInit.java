@@ -1,5 +1,7 @@
 package org.kmod4j.api;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * A module's {@code module_init}/{@code module_exit}: the class named by the
  * {@code Module-Init} header. The container calls {@link #init} while the module is
@@ -7,6 +9,7 @@ package org.kmod4j.api;
  * {@link ModuleState#GOING} (before the Bundle-Activator stops). The class needs a public
  * no-argument constructor.
  */
+@ConsumerType
 public interface ModuleInit {
 
     /**

@@ -1,6 +1,9 @@
 package org.kmod4j.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** A reference on a module from {@link Module#get()}; closing it puts the reference once. */
+@ProviderType
 public interface ModuleRef extends AutoCloseable {
 
     /** The module the reference is held on. */

@@ -1,4 +1,4 @@
-package org.kmod4j.core;
+package org.kmod4j.core.srcu;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

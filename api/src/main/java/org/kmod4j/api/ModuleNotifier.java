@@ -1,5 +1,7 @@
 package org.kmod4j.api;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * The module notifier chain (Linux {@code register_module_notifier}): register an instance as
  * an OSGi service (whiteboard), or from a module's init with
@@ -11,6 +13,7 @@ package org.kmod4j.api;
  * after it, {@link ModuleState#GOING} on unload after exit, on init failure and on any failure
  * after COMING, always before the bundle is freed.
  */
+@ConsumerType
 @FunctionalInterface
 public interface ModuleNotifier {
 

@@ -3,6 +3,7 @@ package org.kmod4j.api;
 import java.time.Duration;
 import java.util.Map;
 
+import org.osgi.annotation.versioning.ProviderType;
 import org.osgi.framework.BundleContext;
 
 /**
@@ -19,6 +20,7 @@ import org.osgi.framework.BundleContext;
  * }
  * }</pre>
  */
+@ProviderType
 public interface ModuleContext {
 
     /** The module itself. */

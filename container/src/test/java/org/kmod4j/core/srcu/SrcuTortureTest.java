@@ -1,4 +1,4 @@
-package org.kmod4j.core;
+package org.kmod4j.core.srcu;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -28,6 +28,8 @@ import org.junit.Test;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.SrcuDomain;
+import org.kmod4j.core.KernelLog;
+import org.kmod4j.core.TaintFlags;
 import org.kmod4j.api.Taint;
 
 /**

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.osgi.annotation.versioning.ProviderType;
 import org.osgi.framework.Bundle;
 
 /**
@@ -11,6 +12,7 @@ import org.osgi.framework.Bundle;
  * lock. A {@code Module} object stays valid after its module is unloaded (its state then reads
  * {@link ModuleState#GOING} and every reference or guarded entry fails).
  */
+@ProviderType
 public interface Module {
 
     /** The module name: the {@code Module-Name} header, else the Bundle-SymbolicName. */

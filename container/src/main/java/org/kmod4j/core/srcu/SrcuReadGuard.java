@@ -1,4 +1,4 @@
-package org.kmod4j.core;
+package org.kmod4j.core.srcu;
 
 import org.kmod4j.api.SrcuDomain;
 
@@ -7,7 +7,7 @@ import org.kmod4j.api.SrcuDomain;
  * cell it already holds; on another thread, in that thread's own cell (cells have one writer).
  * A second close is ignored: counting an unlock twice would end a grace period early.
  */
-class SrcuReadGuard implements SrcuDomain.Guard {
+public class SrcuReadGuard implements SrcuDomain.Guard {
     private final SrcuStruct domain;
     private final SrcuReaderCell cell;
     private final Thread thread;
@@ -21,8 +21,16 @@ class SrcuReadGuard implements SrcuDomain.Guard {
         this.idx = idx;
     }
 
+    /** Enters a read-side section of {@code domain} on the calling thread. */
+    protected SrcuReadGuard(SrcuStruct domain) {
+        this.domain = domain;
+        this.cell = domain.cell();
+        this.thread = Thread.currentThread();
+        this.idx = domain.readLock(cell);
+    }
+
     @Override
-    public void close() {
+    public final void close() {
         if (closed) {
             return;
         }

@@ -1,4 +1,4 @@
-package org.kmod4j.core;
+package org.kmod4j.core.srcu;
 
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -19,6 +19,8 @@ import org.kmod4j.api.Errno;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.SrcuDomain;
 import org.kmod4j.api.Taint;
+import org.kmod4j.core.KernelLog;
+import org.kmod4j.core.TaintFlags;
 
 /**
  * An SRCU domain: Linux Tree SRCU's reader/updater protocol ({@code __srcu_read_lock},
@@ -179,7 +181,7 @@ public final class SrcuStruct implements SrcuDomain {
     }
 
     /** A grace period that an interrupt does not cut short (unload must finish). */
-    void synchronizeUninterruptibly() {
+    public void synchronizeUninterruptibly() {
         try {
             gracePeriod(false); // defers an interrupt and sets it again when done
         } catch (InterruptedException e) {
@@ -372,7 +374,8 @@ public final class SrcuStruct implements SrcuDomain {
         }
     }
 
-    void barrierUninterruptibly() {
+    /** {@link #barrier()} that an interrupt does not cut short (unload must finish). */
+    public void barrierUninterruptibly() {
         BarrierMarker marker = queueBarrier();
         if (marker == null) {
             return;

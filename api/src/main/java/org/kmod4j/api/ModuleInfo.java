@@ -2,8 +2,10 @@ package org.kmod4j.api;
 
 import java.util.List;
 import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** A module jar's metadata as read from its manifest, before (or without) loading it. */
+@ProviderType
 public interface ModuleInfo {
 
     /** The module name: {@code Module-Name}, else the Bundle-SymbolicName. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.osgi.annotation.versioning.ProviderType;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
@@ -13,6 +14,7 @@ import org.osgi.framework.BundleContext;
  * The container, registered as an OSGi service by the kmod4j framework extension. Lookups take
  * no lock and never wait for a load or unload in progress.
  */
+@ProviderType
 public interface ModuleContainer {
 
     /**
