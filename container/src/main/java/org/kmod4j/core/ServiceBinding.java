@@ -1,6 +1,8 @@
 package org.kmod4j.core;
 
 import org.kmod4j.api.ModuleState;
+import org.kmod4j.core.srcu.SrcuLane;
+import org.kmod4j.core.srcu.SrcuStruct;
 
 /**
  * One service object of one module, as a guarded proxy calls it. Immutable; a proxy that follows
@@ -31,17 +33,16 @@ public final class ServiceBinding {
      *     proxy's only one: EBUSY while COMING, ENOENT once GOING
      */
     public SrcuLane lock() {
-        SrcuReaderCell cell = domain.cell();
-        int idx = domain.readLock(cell);
+        SrcuLane lane = domain.readLockLane();
         ModuleState s = module.state(); // read after readLock's fence, as in enter()
         if (s != ModuleState.LIVE) {
-            cell.incrementUnlock(idx);
+            lane.unlock();
             if (fixed) {
                 throw module.notLive(s);
             }
             return null;
         }
-        return cell.lane(idx);
+        return lane;
     }
 
     boolean live() {

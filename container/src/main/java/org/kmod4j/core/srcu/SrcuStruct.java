@@ -155,6 +155,15 @@ public final class SrcuStruct implements SrcuDomain {
         return idx;
     }
 
+    /**
+     * readLock that returns the rank as an object of the caller's own cell: a guarded proxy call
+     * unlocks through it without a second thread-local lookup and allocates nothing.
+     */
+    public SrcuLane readLockLane() {
+        SrcuReaderCell c = myCell.get();
+        return c.lane(readLock(c));
+    }
+
     @Override
     public void readUnlock(int idx) {
         if ((idx & ~1) != 0) {

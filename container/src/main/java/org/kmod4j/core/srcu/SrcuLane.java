@@ -1,4 +1,4 @@
-package org.kmod4j.core;
+package org.kmod4j.core.srcu;
 
 /**
  * One rank of one thread's reader cell: what a guarded proxy call holds between its read lock
