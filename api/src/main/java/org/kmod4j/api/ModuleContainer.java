@@ -29,6 +29,22 @@ public interface ModuleContainer {
     Module load(Path jar, LoadOptions options);
 
     /**
+     * Replaces a loaded module by the module in {@code jar} (same name) without downtime:
+     * {@code insmod --replace}. The new instance goes through UNFORMED, COMING and its init while
+     * the old one stays LIVE; then, in one step, the name and every guarded service proxy
+     * ({@link ModuleContext#service(Class)}) move to the new instance, which is LIVE, and the old
+     * one goes GOING: calls in flight on it finish (its grace period), then its exit runs and it
+     * is freed. Notifiers see the new instance's COMING and LIVE, then the old one's GOING.
+     *
+     * @return the new instance
+     * @throws ModuleException as {@link #load} for the new instance (a failed init or a COMING
+     *     veto leaves the old instance LIVE and untouched); ENOENT if no module of that name is
+     *     loaded; EWOULDBLOCK ("in use by: ...") while modules are wired to the old instance or
+     *     references are held on it; EBUSY if it is not LIVE, permanent, or already being replaced
+     */
+    Module replace(Path jar, LoadOptions options);
+
+    /**
      * Unloads a module: {@code rmmod}.
      *
      * @throws ModuleException ENOENT (not loaded), EWOULDBLOCK (in use), EBUSY (not live, or

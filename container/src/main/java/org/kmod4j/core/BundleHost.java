@@ -16,6 +16,15 @@ public interface BundleHost {
     Hosted install(ModuleManifest manifest);
 
     /**
+     * Installs the jar of a module that replaces the one in {@code replaced}: as
+     * {@link #install(ModuleManifest)}, but the new bundle must never be wired to the old one
+     * (it would hold the module it replaces), and both are installed at once.
+     */
+    default Hosted install(ModuleManifest manifest, Bundle replaced) {
+        return install(manifest);
+    }
+
+    /**
      * Feeds {@code follower} the services of {@code type} (matching {@code filter} if not null)
      * that {@code consumer} can use: those registered now, then every registration,
      * modification and unregistration, until the returned handle is closed or the consumer's

@@ -50,6 +50,7 @@ public final class Kernel implements ModuleContainer {
     private volatile LeakDetector leaks;
     private volatile long initTimeoutMillis;
     private final ModuleUnloader unloader;
+    private final ModuleReplacer replacer;
 
     /**
      * @param host the framework
@@ -69,11 +70,17 @@ public final class Kernel implements ModuleContainer {
         this.notifiers = new NotifierChain(log);
         this.loader = new ModuleLoader(this);
         this.unloader = new ModuleUnloader(this);
+        this.replacer = new ModuleReplacer(this, loader);
     }
 
     @Override
     public Module load(Path jar, LoadOptions options) {
         return loader.load(jar, options == null ? LoadOptions.defaults() : options);
+    }
+
+    @Override
+    public Module replace(Path jar, LoadOptions options) {
+        return replacer.replace(jar, options == null ? LoadOptions.defaults() : options);
     }
 
     @Override

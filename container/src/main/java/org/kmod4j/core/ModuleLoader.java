@@ -85,7 +85,7 @@ final class ModuleLoader {
         });
     }
 
-    private ModuleSignature.Verdict checkSignature(ModuleManifest manifest) {
+    ModuleSignature.Verdict checkSignature(ModuleManifest manifest) {
         if (!kernel.signatures.checks()) {
             return new ModuleSignature.Verdict(false, "", "not checked");
         }
@@ -122,15 +122,7 @@ final class ModuleLoader {
             ModuleTeardown.free(kernel, mod);
             throw e;
         }
-        try {
-            kernel.notifiers.coming(mod);
-        } catch (ModuleException veto) {
-            // Linux: no second GOING broadcast after a veto; the chain already rolled back
-            mod.state(ModuleState.GOING);
-            ModuleTeardown.drainAndFree(kernel, mod, false, false);
-            throw new ModuleException(veto.errno(), insertError(mod, veto.errno()) + " (vetoed: " + veto.getMessage() + ")",
-                    DetachedThrowable.of(veto));
-        }
+        coming(mod);
         try {
             init(mod);
         } catch (ModuleException e) {
@@ -144,6 +136,19 @@ final class ModuleLoader {
                 + (permanent ? " (permanent)" : ""));
         mod.finishLoading();
         return mod;
+    }
+
+    /** COMING to the notifiers; a veto frees the module and is rethrown as the load's error. */
+    void coming(KernelModule mod) {
+        try {
+            kernel.notifiers.coming(mod);
+        } catch (ModuleException veto) {
+            // Linux: no second GOING broadcast after a veto; the chain already rolled back
+            mod.state(ModuleState.GOING);
+            ModuleTeardown.drainAndFree(kernel, mod, false, false);
+            throw new ModuleException(veto.errno(), insertError(mod, veto.errno()) + " (vetoed: " + veto.getMessage() + ")",
+                    DetachedThrowable.of(veto));
+        }
     }
 
     /** Linux {@code add_unformed_module} with {@code module_patient_check_exists}. */
@@ -186,8 +191,10 @@ final class ModuleLoader {
     }
 
     /** Install, resolve, use links, then COMING with the module's domains. */
-    private void form(KernelModule mod) {
-        BundleHost.Hosted hosted = kernel.host.install(mod.manifest());
+    void form(KernelModule mod) {
+        KernelModule replaced = mod.replaces();
+        BundleHost.Hosted hosted = replaced == null ? kernel.host.install(mod.manifest())
+                : kernel.host.install(mod.manifest(), replaced.bundle());
         mod.hosted(hosted);
         hosted.resolve();
         mod.classLoader(hosted.classLoader());
@@ -242,7 +249,7 @@ final class ModuleLoader {
     }
 
     /** The bundle's activation, then its Module-Init. */
-    private void init(KernelModule mod) {
+    void init(KernelModule mod) {
         BundleHost.Hosted hosted = mod.hosted();
         ModuleInit init = mod.manifest().initClass() == null ? null : instantiate(mod, hosted);
         long timeout = kernel.initTimeoutMillis();
@@ -315,13 +322,13 @@ final class ModuleLoader {
     }
 
     /** Linux do_init_module's {@code fail:} path; the exit is not called. */
-    private void initFailed(KernelModule mod, ModuleException e) {
+    void initFailed(KernelModule mod, ModuleException e) {
         kernel.log().error(mod.name() + ": init failed: " + e.errno() + " " + e.getMessage());
         mod.state(ModuleState.GOING);
         ModuleTeardown.drainAndFree(kernel, mod, false, true);
     }
 
-    private void lockMutex(KernelModule mod) {
+    void lockMutex(KernelModule mod) {
         try {
             kernel.registry.mutex.lockInterruptibly();
         } catch (InterruptedException e) {
