@@ -189,4 +189,84 @@ public class ModuleReplaceTest extends KernelTestBase {
             assertNull("every old instance's loader was collected", r.get());
         }
     }
+
+    /**
+     * A model test of the binding switch: a proxy call is two steps (choose a binding; lock it,
+     * choosing again if its module left LIVE, then call). Each step is run at each point of a
+     * replace (before; during the new init; after the switch, in a LIVE notifier; during the old
+     * exit, after its GOING and grace period; after), in every order: the call always lands on
+     * the old or the new instance, never on neither, and on the new one once the old is GOING.
+     */
+    @Test
+    public void everyInterleavingOfACallWithTheSwitchSeesOldOrNew() throws Exception {
+        String[] points = {"before", "new init", "new LIVE", "old exit", "after"};
+        java.util.Map<String, Runnable> at = new java.util.concurrent.ConcurrentHashMap<>();
+        TestModules.EXIT.put("p", ctx -> {
+            if (ctx.module().version().equals("1.0.0")) {
+                at.getOrDefault("old exit", () -> { }).run();
+            }
+        });
+        kernel.notifiers().register((event, mod) -> {
+            if (event == ModuleState.LIVE && mod.version().equals("2.0.0")) {
+                at.getOrDefault("new LIVE", () -> { }).run();
+            }
+        }, 0);
+        int scenarios = 0;
+        for (int x = 0; x < points.length; x++) {
+            for (int y = x; y < points.length; y++) {
+                Module old = kernel.load(jars.module("p"), null);
+                ServiceFollower follower = new ServiceFollower(kernel, "Supplier", 0);
+                follower.added(1, 0, old.bundle(), (Supplier<String>) () -> "old");
+                // the new instance registers its service in its init, as a module does
+                TestModules.INIT.put("p", ctx -> {
+                    if (ctx.module().version().equals("2.0.0")) {
+                        follower.added(2, 0, ctx.module().bundle(), (Supplier<String>) () -> "new");
+                        at.getOrDefault("new init", () -> { }).run();
+                    }
+                });
+                ServiceBinding[] chosen = new ServiceBinding[1];
+                String[] answer = new String[1];
+                Runnable choose = () -> chosen[0] = follower.binding();
+                Runnable call = () -> {
+                    ServiceBinding b = chosen[0];
+                    org.kmod4j.core.srcu.SrcuLane lane = b.lock();
+                    while (lane == null) { // the generated proxy's loop
+                        b = follower.binding();
+                        lane = b.lock();
+                    }
+                    try {
+                        @SuppressWarnings("unchecked")
+                        Supplier<String> target = (Supplier<String>) b.target;
+                        answer[0] = target.get();
+                    } finally {
+                        lane.unlock();
+                    }
+                };
+                at.clear();
+                String px = points[x];
+                String py = points[y];
+                if (x == y) {
+                    at.put(px, () -> {
+                        choose.run();
+                        call.run();
+                    });
+                } else {
+                    at.put(px, choose);
+                    at.put(py, call);
+                }
+                at.getOrDefault("before", () -> { }).run();
+                kernel.replace(jars.module("p", "Bundle-Version", "2.0.0"), null);
+                at.getOrDefault("after", () -> { }).run();
+                String expected = y <= 1 ? "old" : y >= 3 ? "new" : null;
+                assertTrue(px + " / " + py + ": " + answer[0], answer[0] != null);
+                if (expected != null) {
+                    assertEquals(px + " / " + py, expected, answer[0]);
+                }
+                follower.close();
+                kernel.unload("p", null);
+                scenarios++;
+            }
+        }
+        assertEquals(15, scenarios);
+    }
 }
