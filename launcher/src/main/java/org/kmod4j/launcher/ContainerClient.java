@@ -107,6 +107,20 @@ final class ContainerClient {
     }
 
     /**
+     * {@code ModuleContainer.replace(jar, LoadOptions.of(parameters))}: the new instance takes
+     * the name without downtime.
+     *
+     * @return the new instance
+     * @throws Failure with the container's message and errno (the old instance is then untouched)
+     */
+    ModuleView replace(Path jar, Map<String, String> parameters) {
+        Class<?> optionsType = api("org.kmod4j.api.LoadOptions");
+        Object options = invokeStatic(optionsType, "of", new Class<?>[] {Map.class}, parameters);
+        Object module = invoke(container, api(SERVICE), "replace", new Class<?>[] {Path.class, optionsType}, jar, options);
+        return view(module);
+    }
+
+    /**
      * {@code ModuleContainer.unload(name, UnloadOptions.defaults())}.
      *
      * @throws Failure with the container's message and errno
