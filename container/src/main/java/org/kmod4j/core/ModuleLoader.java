@@ -96,8 +96,8 @@ final class ModuleLoader {
         return v;
     }
 
-    private KernelModule loadShared(ModuleManifest manifest, Map<String, String> params, boolean permanent,
-            ModuleSignature.Verdict verdict) {
+    /** Takes the exclusion lock shared (loads and replaces share, unloads exclude); EINTR if interrupted. */
+    Lock lockShared(ModuleManifest manifest) {
         Lock shared = kernel.exclusion.readLock();
         try {
             shared.lockInterruptibly();
@@ -105,6 +105,12 @@ final class ModuleLoader {
             Thread.currentThread().interrupt();
             throw new ModuleException(Errno.EINTR, KmodWording.insertError(manifest.filename(), Errno.EINTR));
         }
+        return shared;
+    }
+
+    private KernelModule loadShared(ModuleManifest manifest, Map<String, String> params, boolean permanent,
+            ModuleSignature.Verdict verdict) {
+        Lock shared = lockShared(manifest);
         try {
             return loadModule(manifest, params, permanent, verdict.signer);
         } finally {

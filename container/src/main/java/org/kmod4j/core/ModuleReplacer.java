@@ -40,20 +40,17 @@ final class ModuleReplacer {
             Map<String, String> params = ModuleParameters.resolve(manifest, options.parameters());
             boolean permanent = options.permanent() || manifest.permanent();
             ModuleSignature.Verdict verdict = loader.checkSignature(manifest);
-            Lock shared = kernel.exclusion.readLock();
-            try {
-                shared.lockInterruptibly();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ModuleException(Errno.EINTR, KmodWording.insertError(manifest.filename(), Errno.EINTR));
-            }
+            Lock shared = loader.lockShared(manifest);
             try {
                 KernelModule mod = new KernelModule(kernel, manifest, params, permanent);
                 mod.signer(verdict.signer);
-                if (!verdict.trusted && kernel.signatures.checks()) {
+                KernelModule replaced = replace(mod);
+                if (!verdict.trusted && kernel.signatures.checks()) { // as a load does
                     mod.taint(Taint.UNSIGNED_MODULE);
+                    kernel.taint(Taint.UNSIGNED_MODULE, mod.name() + ": module verification failed: signature and/or required key"
+                            + " missing (" + verdict.reason + ") - tainting kernel");
                 }
-                return replace(mod);
+                return replaced;
             } finally {
                 shared.unlock();
             }
