@@ -1,6 +1,7 @@
 package org.kmod4j.core;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -20,6 +21,7 @@ import org.kmod4j.api.Taint;
 import org.kmod4j.api.UnloadOptions;
 import org.kmod4j.core.srcu.SrcuStruct;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 
 /**
  * The container: the registry with its lock-free lookups, and the entry points of the load and
@@ -86,6 +88,7 @@ public final class Kernel implements ModuleContainer {
     private volatile LeakDetector leaks;
     private volatile long initTimeoutMillis;
     private final ModuleUnloader unloader;
+    private final ModuleReplacer replacer;
 
     /**
      * @param host the framework
@@ -105,11 +108,17 @@ public final class Kernel implements ModuleContainer {
         this.notifiers = new NotifierChain(log);
         this.loader = new ModuleLoader(this);
         this.unloader = new ModuleUnloader(this);
+        this.replacer = new ModuleReplacer(this, loader);
     }
 
     @Override
     public Module load(Path jar, LoadOptions options) {
         return loader.load(jar, options == null ? LoadOptions.defaults() : options);
+    }
+
+    @Override
+    public Module replace(Path jar, LoadOptions options) {
+        return replacer.replace(jar, options == null ? LoadOptions.defaults() : options);
     }
 
     @Override
@@ -140,6 +149,27 @@ public final class Kernel implements ModuleContainer {
     /** The modprobe behind {@link #requestModule}; null for none. The adapter tracks the service. */
     public void requester(ModuleRequester r) {
         this.requester = r;
+    }
+
+    @Override
+    public <T> T service(BundleContext consumer, Class<T> type, String filter, Duration wait) {
+        return GuardedProxyClasses.newProxy(type, follow(consumer, type, filter, wait));
+    }
+
+    /** A started follower of the services of {@code type} that {@code consumer} sees. */
+    ServiceFollower follow(BundleContext consumer, Class<?> type, String filter, Duration wait) {
+        Objects.requireNonNull(consumer, "consumer");
+        GuardedProxyClasses.check(type);
+        long waitMillis = wait == null || wait.isNegative() ? 0 : wait.toMillis();
+        String what = type.getName() + (filter == null ? "" : " " + filter);
+        ServiceFollower follower = new ServiceFollower(this, what, waitMillis);
+        try {
+            follower.tracking(host.followServices(consumer, type, filter, follower));
+        } catch (RuntimeException | Error e) {
+            follower.close();
+            throw e;
+        }
+        return follower;
     }
 
     @Override

@@ -29,7 +29,8 @@ import org.kmod4j.launcher.ContainerClient.ModuleView;
 /**
  * The hot-deploy folder (default {@code ./deploy}), in the manner of Felix FileInstall: a jar
  * dropped in is loaded as a module, a jar removed unloads its module, a jar changed is replaced
- * (unload, then load the new content).
+ * ({@code ModuleContainer.replace}: no downtime; unload, then load, only when the jar now holds
+ * a module of another name).
  *
  * <p>Only {@code *.jar} files count; dotfiles and anything else ({@code x.jar.tmp},
  * {@code x.jar.part}) are ignored, so a copy tool's temporary names never load. A jar is acted
@@ -248,6 +249,10 @@ final class DeployWatcher implements AutoCloseable {
     }
 
     private void deploy(Path jar, Tracked t, Stamp stamp) {
+        if (t.module != null && ownsSameName(jar, t)) {
+            replace(jar, t, stamp);
+            return;
+        }
         if (t.module != null) {
             if (!unloadOwn(jar, t, "replaced")) {
                 t.failed = stamp;
@@ -263,6 +268,36 @@ final class DeployWatcher implements AutoCloseable {
         } catch (ContainerClient.Failure e) {
             t.failed = stamp;
             log.println("deploy: " + jar.getFileName() + ": insmod: ERROR: " + e.getMessage());
+        } catch (RuntimeException e) {
+            t.failed = stamp;
+            log.println("deploy: " + jar.getFileName() + ": ERROR: " + e);
+        }
+    }
+
+    /** Whether the module this file loaded is still loaded from it and the new content has its name. */
+    private boolean ownsSameName(Path jar, Tracked t) {
+        Optional<ModuleView> current = container.module(t.module);
+        if (current.isEmpty() || !isFrom(current.get(), jar)) {
+            return false;
+        }
+        try {
+            return t.module.equals(container.moduleName(jar));
+        } catch (RuntimeException e) {
+            return false; // a bad jar: the load path reports it
+        }
+    }
+
+    /** The jar changed: replace its module without downtime; on failure the old one stays. */
+    private void replace(Path jar, Tracked t, Stamp stamp) {
+        try {
+            ModuleView module = container.replace(jar, Map.of());
+            t.loaded = stamp;
+            t.failed = null;
+            log.println("deploy: replaced " + module.name() + " from " + jar.getFileName());
+        } catch (ContainerClient.Failure e) {
+            t.failed = stamp;
+            log.println("deploy: " + jar.getFileName() + ": insmod --replace: ERROR: " + e.getMessage()
+                    + " (" + t.module + " left as it was)");
         } catch (RuntimeException e) {
             t.failed = stamp;
             log.println("deploy: " + jar.getFileName() + ": ERROR: " + e);

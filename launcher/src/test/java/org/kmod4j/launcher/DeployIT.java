@@ -42,7 +42,7 @@ public class DeployIT {
             Run version = client(cwd, state, "modinfo", "-F", "version", "hello");
             assertEquals("0.1.0.SNAPSHOT\n", version.out());
 
-            // replace: unloaded, then the new version loaded
+            // replace: the new version takes over without downtime (ModuleContainer.replace)
             Path v2 = tmp.newFile("hello-v2.jar").toPath();
             Kmod4jProcesses.withVersion(Path.of(HELLO), v2, "0.2.0");
             Files.copy(v2, deploy.resolve("hello.jar"), StandardCopyOption.REPLACE_EXISTING);
@@ -52,7 +52,8 @@ public class DeployIT {
                 Thread.sleep(200);
             } while (!version.out().equals("0.2.0\n") && System.nanoTime() < deadline);
             assertEquals(version.toString(), "0.2.0\n", version.out());
-            assertContains(Files.readString(container.err), "deploy: unloaded hello (hello.jar replaced)");
+            assertContains(Files.readString(container.err), "deploy: replaced hello from hello.jar");
+            assertFalse(Files.readString(container.err).contains("deploy: unloaded hello"));
 
             // a jar written slowly is not loaded while incomplete
             byte[] jar = Files.readAllBytes(Path.of(CPUFREQ));

@@ -10,8 +10,10 @@ import org.apache.felix.service.command.Parameter;
 import org.kmod4j.api.LoadOptions;
 
 /**
- * {@code insmod [--permanent] FILE [key=value ...]}: loads one module jar, no dependency
- * resolution (that is modprobe's job). Silent on success, like kmod's insmod.
+ * {@code insmod [--permanent] [--replace] FILE [key=value ...]}: loads one module jar, no
+ * dependency resolution (that is modprobe's job). Silent on success, like kmod's insmod.
+ * {@code --replace} replaces the loaded module of the jar's name without downtime
+ * ({@link org.kmod4j.api.ModuleContainer#replace}).
  */
 public final class Insmod {
 
@@ -21,11 +23,14 @@ public final class Insmod {
         this.container = container;
     }
 
-    @Descriptor("insert a module jar into the container: insmod [-p|--permanent] FILE [key=value ...]")
+    @Descriptor("insert a module jar into the container: insmod [-p|--permanent] [--replace] FILE [key=value ...]")
     public void insmod(CommandSession session,
             @Descriptor("load as a permanent module (never unloadable)")
             @Parameter(names = {"-p", "--permanent"}, presentValue = "true", absentValue = "false")
             boolean permanent,
+            @Descriptor("replace the loaded module of that name without downtime (refused while modules are wired to it)")
+            @Parameter(names = {"--replace"}, presentValue = "true", absentValue = "false")
+            boolean replace,
             @Descriptor("FILE (the module jar: a path, a file: URL, or mvn:group/artifact/version from the local Maven repository),"
                     + " then module parameters key=value"
                     + " (a bare key means an empty value)") String... arguments) {
@@ -36,7 +41,11 @@ public final class Insmod {
             Path jar = ModuleArguments.file(session, arguments[0]);
             List<String> parameters = Arrays.asList(arguments).subList(1, arguments.length);
             LoadOptions options = LoadOptions.of(ModuleArguments.parameters(parameters)).withPermanent(permanent);
-            container.get().load(jar, options);
+            if (replace) {
+                container.get().replace(jar, options);
+            } else {
+                container.get().load(jar, options);
+            }
         } catch (RuntimeException e) {
             throw CommandErrors.report(session, "insmod", e);
         }

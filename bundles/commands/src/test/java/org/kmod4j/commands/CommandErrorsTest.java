@@ -93,7 +93,7 @@ public class CommandErrorsTest {
         assertEquals(Errno.EINVAL, ((ModuleException) console.failure).errno());
 
         Insmod insmod = new Insmod(new ContainerAccess(() -> container));
-        Captured script = capture(() -> insmod.insmod(Fakes.session(Map.of()), false));
+        Captured script = capture(() -> insmod.insmod(Fakes.session(Map.of()), false, false));
         assertEquals("insmod: ERROR: missing filename." + System.lineSeparator(), script.err);
     }
 

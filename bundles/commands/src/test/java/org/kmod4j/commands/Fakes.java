@@ -2,6 +2,7 @@ package org.kmod4j.commands;
 
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -28,6 +29,7 @@ import org.kmod4j.api.SrcuDomain;
 import org.kmod4j.api.Taint;
 import org.kmod4j.api.UnloadOptions;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 
 /** Hand-written fakes of the container API and of a Gogo session for the commands' unit tests. */
 final class Fakes {
@@ -124,6 +126,7 @@ final class Fakes {
         @Override public void put() { }
         @Override public ModuleRef get() { throw new UnsupportedOperationException(); }
         @Override public ModuleGuard enter() { throw new UnsupportedOperationException(); }
+        @Override public <T> T guarded(Class<T> type, T target) { throw new UnsupportedOperationException(); }
         @Override public SrcuDomain domain() { return domains.get("default"); }
         @Override public Map<String, SrcuDomain> domains() { return domains; }
     }
@@ -149,6 +152,14 @@ final class Fakes {
                     () -> new ModuleException(Errno.ENOENT, "Module " + name + " is not currently loaded"));
             modules.remove(module);
             unloaded.add(name);
+        }
+
+        @Override public Module replace(Path jar, LoadOptions options) {
+            throw new ModuleException(Errno.ENOEXEC, "could not insert module " + jar + ": Invalid module format");
+        }
+
+        @Override public <T> T service(BundleContext consumer, Class<T> type, String filter, Duration wait) {
+            throw new UnsupportedOperationException();
         }
 
         @Override public List<Module> requestModule(String nameOrAlias) { throw new UnsupportedOperationException(); }

@@ -22,11 +22,11 @@ public final class ModprobeCommands {
     }
 
     @Descriptor("add or remove modules with their dependencies: modprobe [-n] [--first-time] [-D] [-r] [-w MS] [-b] [-a]"
-            + " NAME|ALIAS [key=value ...]")
+            + " [--replace] NAME|ALIAS [key=value ...]")
     public void modprobe(CommandSession session,
             @Descriptor("-n dry run, --first-time fail if already (un)loaded, -D show dependencies, -r remove"
-                    + " (then unused dependencies), -w MS wait with -r, -b apply the blacklist always, -a several modules;"
-                    + " then NAME|ALIAS and its parameters key=value") String... arguments) {
+                    + " (then unused dependencies), -w MS wait with -r, -b apply the blacklist always, -a several modules,"
+                    + " --replace replace the loaded module without downtime; then NAME|ALIAS and its parameters key=value") String... arguments) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         try {

@@ -10,7 +10,7 @@ import org.kmod4j.api.ModuleException;
 
 /**
  * modprobe's command line: {@code modprobe [-n] [--first-time] [-D] [-r] [-w MS] [-b] [-a]
- * NAME|ALIAS [key=value ...]}. Without {@code -a} (and without {@code -r}) the first operand
+ * [--replace] NAME|ALIAS [key=value ...]}. Without {@code -a} (and without {@code -r}) the first operand
  * is the module and the rest are its parameters; with {@code -a} or {@code -r} every operand
  * is a module.
  */
@@ -19,6 +19,8 @@ final class ModprobeOptions {
     boolean firstTime;
     boolean showDepends;
     boolean remove;
+    /** --replace: replace the loaded module by the index's jar (ModuleContainer.replace). */
+    boolean replace;
     boolean applyBlacklist;
     boolean all;
     long waitMillis;
@@ -72,6 +74,9 @@ final class ModprobeOptions {
                 case "--remove":
                     o.remove = true;
                     break;
+                case "--replace":
+                    o.replace = true;
+                    break;
                 case "-b":
                 case "--use-blacklist":
                     o.applyBlacklist = true;
@@ -112,6 +117,9 @@ final class ModprobeOptions {
                 }
                 o.parameters.put(key, eq < 0 ? "" : p.substring(eq + 1));
             }
+        }
+        if (o.replace && (o.remove || o.all || o.dryRun || o.showDepends)) {
+            throw new ModuleException(Errno.EINVAL, "--replace cannot be combined with -r, -a, -n or -D");
         }
         if (o.waitMillis > 0 && !o.remove) {
             throw new ModuleException(Errno.EINVAL, "-w/--wait only applies to -r/--remove");
