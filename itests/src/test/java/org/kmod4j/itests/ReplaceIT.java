@@ -18,21 +18,14 @@ import java.util.function.Function;
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.junit.After;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.Module;
-import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleNotifier;
 import org.kmod4j.api.ModuleState;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.kmod4j.paxexam.KmodTestSupport;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -43,29 +36,14 @@ import org.osgi.framework.wiring.BundleWiring;
  * (ModuleContainer.service) are never refused while the provider is replaced, a failed replace
  * leaves the old instance serving, and wiring holders refuse it as they refuse rmmod.
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class ReplaceIT {
+public class ReplaceIT extends KmodTestSupport {
     private static final String GREETER = "(objectClass=org.kmod4j.examples.hello.Greeter)";
 
     @Inject
     private BundleContext context;
 
     @Inject
-    private ModuleContainer container;
-
-    @Inject
     private CommandProcessor processor;
-
-    @Configuration
-    public Option[] config() {
-        return new Option[] {KmodOptions.kmod4j()};
-    }
-
-    @After
-    public void unloadEverything() {
-        Kmod.unloadAll(container);
-    }
 
     /** Callers in the background; counts answers, refusals (ModuleException) and failures. */
     private static final class Callers implements AutoCloseable {
