@@ -106,6 +106,44 @@ public class ModuleReplaceTest extends KernelTestBase {
         assertEquals(List.of(Errno.EEXIST), seen);
     }
 
+    /**
+     * No load/unload exclusion any more: an rmmod of the name while its replace runs (here from
+     * the new init) finds the old instance being replaced and is refused EBUSY; the replace goes on.
+     */
+    @Test
+    public void rmmodDuringAReplaceIsEbusyAndTheReplaceCompletes() throws Exception {
+        Module old = kernel.load(jars.module("m"), null);
+        List<ModuleException> seen = new ArrayList<>();
+        TestModules.INIT.put("m", ctx -> seen.add(expect(Errno.EBUSY, () -> kernel.unload("m", null))));
+        Module mod = replace(jars, "m", "2.0.0");
+        assertEquals(1, seen.size());
+        assertTrue(seen.get(0).getMessage(), seen.get(0).getMessage().contains("being replaced"));
+        assertSame(mod, kernel.find("m").get());
+        assertEquals(ModuleState.LIVE, mod.state());
+        assertEquals(ModuleState.GOING, old.state());
+        assertEquals(1, kernel.modules().size());
+    }
+
+    /**
+     * A replace from inside a read section of the old instance would wait for itself in the old
+     * one's grace period: EDEADLK before anything changes (run on a thread of its own, so a
+     * regression fails on the bounded get instead of hanging the suite).
+     */
+    @Test
+    public void aReplaceFromInsideTheOldInstancesReadSectionIsEdeadlk() throws Exception {
+        Module old = kernel.load(jars.module("m"), null);
+        String before = state();
+        Errno errno = CompletableFuture.supplyAsync(() -> {
+            try (org.kmod4j.api.ModuleGuard g = old.enter()) {
+                return expect(Errno.EDEADLK, () -> replace(jars, "m", "2.0.0")).errno();
+            }
+        }).get(10, TimeUnit.SECONDS);
+        assertEquals(Errno.EDEADLK, errno);
+        assertEquals(before, state());
+        assertSame(old, kernel.find("m").get());
+        assertEquals("nothing of the new instance ran", List.of("init m"), TestModules.CALLS);
+    }
+
     /** A plain load from inside the new init: EEXIST, the name is the old instance's until the switch. */
     private Module replace(TestJars jars, String name, String version) {
         try {
