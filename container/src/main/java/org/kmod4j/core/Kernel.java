@@ -46,6 +46,11 @@ import org.osgi.framework.BundleContext;
  * use links decide (a module with holders or references is not removed; a GOING provider is
  * not linked), as Linux decides them under module_mutex.
  *
+ * Replace (ModuleReplacer) adds no lock: the new instance is reserved beside the LIVE one,
+ * out of the by-name index, and loads as any module; its last transition moves the name and
+ * releases the old instance's base reference, then the old one goes GOING and unloads. While a
+ * replace runs, rmmod of the name is EBUSY and a second replace EBUSY.
+ *
  * Lock-free: lookups (one volatile read of the registry snapshot), state, references
  * (ModuleRefcount), SRCU readers. Leaf monitors, held for a few field updates and never
  * around a call out: the notifier chain's registration, a module context's lists, the wait
