@@ -17,9 +17,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code insmod [--permanent] FILE [key=value ...]}: loads one module jar, no dependency
- * resolution (that is modprobe's job). Silent on success, like kmod's insmod. Options come before
- * FILE; the words after it are the module's parameters.
+ * {@code insmod [--permanent] [--replace] FILE [key=value ...]}: loads one module jar, no
+ * dependency resolution (that is modprobe's job). Silent on success, like kmod's insmod. Options
+ * come before FILE; the words after it are the module's parameters. {@code --replace} replaces
+ * the loaded module of the jar's name without downtime ({@link org.kmod4j.api.ModuleContainer#replace}).
  */
 public final class Insmod {
 
@@ -27,6 +28,10 @@ public final class Insmod {
     static final class Options {
         @Option(names = {"-p", "--permanent"}, description = "Load as a permanent module (never unloadable).")
         boolean permanent;
+
+        @Option(names = "--replace", description = "Replace the loaded module of that name without downtime"
+                + " (refused while modules are wired to it).")
+        boolean replace;
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
         boolean help;
@@ -46,9 +51,9 @@ public final class Insmod {
         this.container = container;
     }
 
-    @Descriptor("insert a module jar into the container: insmod [-p|--permanent] FILE [key=value ...]")
+    @Descriptor("insert a module jar into the container: insmod [-p|--permanent] [--replace] FILE [key=value ...]")
     public void insmod(CommandSession session,
-            @Descriptor("[-p|--permanent] FILE [key=value ...]") String... arguments) {
+            @Descriptor("[-p|--permanent] [--replace] FILE [key=value ...]") String... arguments) {
         Options options = new Options();
         if (!KmodCommandLine.parse(session, options, true, arguments)) {
             return;
@@ -64,7 +69,11 @@ public final class Insmod {
             Path jar = ModuleArguments.file(session, options.file);
             LoadOptions load = LoadOptions.of(LoadOptions.parseParameters(options.parameters))
                     .withPermanent(options.permanent);
-            container.get().load(jar, load);
+            if (options.replace) {
+                container.get().replace(jar, load);
+            } else {
+                container.get().load(jar, load);
+            }
         } catch (RuntimeException e) {
             throw CommandErrors.report(session, "insmod", e);
         }

@@ -125,6 +125,10 @@ final class Modprobe {
             }
             return result;
         }
+        if (o.replace) {
+            result.add(replace(o.modules.get(0), o.parameters, o, conf));
+            return result;
+        }
         ModuleException failure = null;
         for (String name : o.modules) {
             try {
@@ -216,6 +220,25 @@ final class Modprobe {
     private static ModuleException blacklistError(String module, String request) {
         return new ModuleException(Errno.EPERM, "could not insert '" + module + "': Module is blacklisted"
                 + (module.equals(request) ? "" : " (requested as " + request + ")"));
+    }
+
+    // ---- replace ---------------------------------------------------------------------------
+
+    /**
+     * {@code modprobe --replace NAME [k=v ...]}: the loaded module NAME is replaced by its jar in
+     * the index, with the options of modprobe.d and the command line, without downtime. Its
+     * dependencies are loaded already (the old instance holds them); the container refuses the
+     * replace while other modules are wired to NAME.
+     */
+    private Module replace(String nameOrAlias, Map<String, String> parameters, ModprobeOptions o, ModprobeConfig conf) {
+        Lookup lookup = lookup(nameOrAlias, o, conf);
+        if (lookup.entries.isEmpty()) {
+            throw new ModuleException(Errno.ENOENT, "Module " + nameOrAlias + " not found in directory " + index().dir);
+        }
+        IndexEntry target = lookup.entries.get(0);
+        Map<String, String> params = new LinkedHashMap<>(conf.options(target.name));
+        params.putAll(parameters);
+        return env.container().replace(target.path, LoadOptions.of(params));
     }
 
     // ---- insert ----------------------------------------------------------------------------
