@@ -161,28 +161,6 @@ public final class Kmod {
         }
     }
 
-    // ---- cleanup ----------------------------------------------------------------------------
-
-    /**
-     * Unloads every loaded module, newest first (users before what they use); for the itests that
-     * do not extend KmodTestSupport yet.
-     */
-    public static void unloadAll(ModuleContainer container) {
-        List<Module> modules = new java.util.ArrayList<>(container.modules());
-        for (int round = 0; round < 3 && !modules.isEmpty(); round++) {
-            for (int i = modules.size() - 1; i >= 0; i--) {
-                try {
-                    container.unload(modules.get(i).name(), org.kmod4j.api.UnloadOptions.defaults());
-                } catch (ModuleException e) {
-                    // retried next round (e.g. still held)
-                }
-            }
-            modules = new java.util.ArrayList<>(container.modules());
-        }
-        if (!container.modules().isEmpty()) {
-            throw new AssertionError("modules left after cleanup: " + names(container));
-        }
-    }
 
     public static List<String> names(ModuleContainer container) {
         return container.modules().stream().map(Module::name).collect(Collectors.toList());

@@ -20,15 +20,6 @@ public final class KmodOptions {
     private KmodOptions() {
     }
 
-    /**
-     * The container and the commands, for the itests that do not extend KmodTestSupport yet
-     * (WiringHoldersIT, FrameworkBehindTheBackIT, ScrConverterLeakIT).
-     */
-    public static org.ops4j.pax.exam.Option kmod4j() {
-        return org.ops4j.pax.exam.CoreOptions.composite(org.kmod4j.paxexam.KmodPaxExam.kmod4j(),
-                org.kmod4j.paxexam.KmodPaxExam.kmod4jCommands());
-    }
-
     /** The jar registered under {@code kmod4j.jar.<key>} (e.g. {@code tm-good}); fails clearly if unset. */
     public static Path jar(String key) {
         String value = System.getProperty("kmod4j.jar." + key);
