@@ -1,9 +1,5 @@
 package org.kmod4j.api;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.Objects;
 
 /**
@@ -16,6 +12,9 @@ import java.util.Objects;
  * Greeter g = Guarded.service(module, Greeter.class, tracker.getService());
  * g.greet("world"); // ModuleException(ENOENT) once the module is going, never a half-freed call
  * }</pre>
+ *
+ * To follow whichever module provides a service, across unloads and replaces, use
+ * {@link ModuleContext#service(Class)} instead.
  */
 public final class Guarded {
 
@@ -24,49 +23,29 @@ public final class Guarded {
 
     /**
      * Returns a proxy of {@code type} that calls {@code target} inside {@code module}'s guard.
-     * The proxy's {@code equals}, {@code hashCode} and {@code toString} do not enter the guard;
-     * an exception thrown by {@code target} reaches the caller unwrapped.
+     * The proxy is a generated class: a call costs the guard's read lock and unlock plus a direct
+     * interface call, with no reflection, argument array or boxing.
+     * <ul>
+     * <li>Every method of {@code type}, default methods included, is called on {@code target}
+     * inside the guard (a default method runs {@code target}'s override if it has one).</li>
+     * <li>{@code equals}, {@code hashCode} and {@code toString} are the proxy's own: identity,
+     * identity hash, and {@code Guarded[Type -> module: target]}; they never enter the guard and
+     * never call {@code target}.</li>
+     * <li>An exception thrown by {@code target} reaches the caller unwrapped; a call while the
+     * module is not LIVE throws {@link ModuleException} (EBUSY while COMING, ENOENT once
+     * GOING).</li>
+     * </ul>
      *
      * @param module the module that provides {@code target}
-     * @param type an interface {@code target} implements; the proxy implements only it
+     * @param type a public interface {@code target} implements; the proxy implements only it
      * @param target the service object
      * @return the guarded proxy
-     * @throws IllegalArgumentException if {@code type} is not an interface
+     * @throws IllegalArgumentException if {@code type} is not a public interface
      */
     public static <T> T service(Module module, Class<T> type, T target) {
         Objects.requireNonNull(module, "module");
+        Objects.requireNonNull(type, "type");
         Objects.requireNonNull(target, "target");
-        if (!type.isInterface()) {
-            throw new IllegalArgumentException(type.getName() + " is not an interface");
-        }
-        InvocationHandler handler = new Handler(module, target);
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
-    }
-
-    private static final class Handler implements InvocationHandler {
-        private final Module module;
-        private final Object target;
-
-        Handler(Module module, Object target) {
-            this.module = module;
-            this.target = target;
-        }
-
-        @Override
-        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-            if (method.getDeclaringClass() == Object.class) {
-                switch (method.getName()) {
-                    case "equals": return proxy == args[0];
-                    case "hashCode": return System.identityHashCode(proxy);
-                    case "toString": return "Guarded[" + module.name() + ": " + target + "]";
-                    default: break;
-                }
-            }
-            try (ModuleGuard guard = module.enter()) {
-                return method.invoke(target, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        }
+        return module.guarded(type, target);
     }
 }

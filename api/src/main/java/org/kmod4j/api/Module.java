@@ -88,6 +88,14 @@ public interface Module {
      */
     ModuleGuard enter();
 
+    /**
+     * A proxy of {@code type} that calls {@code target} inside this module's guard: what
+     * {@link Guarded#service(Module, Class, Object)} returns.
+     *
+     * @throws IllegalArgumentException if {@code type} is not a public interface
+     */
+    <T> T guarded(Class<T> type, T target);
+
     /** The module's default SRCU domain. */
     SrcuDomain domain();
 

@@ -1,12 +1,14 @@
 package org.kmod4j.api;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 
 /**
  * The container, registered as an OSGi service by the kmod4j framework extension. Lookups take
@@ -27,6 +29,22 @@ public interface ModuleContainer {
     Module load(Path jar, LoadOptions options);
 
     /**
+     * Replaces a loaded module by the module in {@code jar} (same name) without downtime:
+     * {@code insmod --replace}. The new instance goes through UNFORMED, COMING and its init while
+     * the old one stays LIVE; then, in one step, the name and every guarded service proxy
+     * ({@link ModuleContext#service(Class)}) move to the new instance, which is LIVE, and the old
+     * one goes GOING: calls in flight on it finish (its grace period), then its exit runs and it
+     * is freed. Notifiers see the new instance's COMING and LIVE, then the old one's GOING.
+     *
+     * @return the new instance
+     * @throws ModuleException as {@link #load} for the new instance (a failed init or a COMING
+     *     veto leaves the old instance LIVE and untouched); ENOENT if no module of that name is
+     *     loaded; EWOULDBLOCK ("in use by: ...") while modules are wired to the old instance or
+     *     references are held on it; EBUSY if it is not LIVE, permanent, or already being replaced
+     */
+    Module replace(Path jar, LoadOptions options);
+
+    /**
      * Unloads a module: {@code rmmod}.
      *
      * @throws ModuleException ENOENT (not loaded), EWOULDBLOCK (in use), EBUSY (not live, or
@@ -44,6 +62,20 @@ public interface ModuleContainer {
      * @throws ModuleException ENOENT if nothing provides the name, else the code the load failed with
      */
     List<Module> requestModule(String nameOrAlias);
+
+    /**
+     * A guarded proxy that follows whichever module provides a service, for a consumer that is
+     * not handed a {@link ModuleContext}: a Declarative Services component, a plain bundle. The
+     * same proxy as {@link ModuleContext#service(Class, String, Duration)}; it stops following
+     * when {@code consumer}'s bundle stops (calls then fail with ENOENT).
+     *
+     * @param consumer the bundle context the services are looked up and got with
+     * @param filter an LDAP filter on the service properties, or null
+     * @param wait how long a call waits for a provider when none is LIVE; null or zero for none
+     * @throws ModuleException EINVAL for a bad filter
+     * @throws IllegalArgumentException if {@code type} is not a public interface
+     */
+    <T> T service(BundleContext consumer, Class<T> type, String filter, Duration wait);
 
     /** The module of this name unless it is still UNFORMED: Linux {@code find_module}. */
     Optional<Module> find(String name);

@@ -1,5 +1,6 @@
 package org.kmod4j.api;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -127,6 +128,46 @@ public interface ModuleContext {
      * from a module's init); it is unregistered when this module goes, after its own GOING event.
      */
     void registerNotifier(ModuleNotifier notifier, int priority);
+
+    /**
+     * A proxy of {@code type} that calls the service of whichever module currently provides it,
+     * each call inside that module's guard: the consumer side of a module that may be unloaded,
+     * loaded again or replaced under it. The proxy is a generated class (no reflection, no boxing).
+     * <ul>
+     * <li>Which provider: among services of {@code type} registered by LIVE modules, the highest
+     * {@code service.ranking}, then the lowest {@code service.id}; chosen again when a module goes
+     * LIVE or leaves LIVE. Services of bundles that are not modules are not followed.</li>
+     * <li>Replace: calls keep going to the old instance until the new one is LIVE and holds the
+     * name, then to the new one; a call in flight on the old one finishes there (the old
+     * instance's grace period waits for it). No call is refused during a replace.</li>
+     * <li>No provider: a call fails with {@link ModuleException} ENOENT, at once.</li>
+     * <li>The proxy keeps no object of a module that left LIVE, so it never pins an unloaded
+     * module's class loader. It stops following when this module goes (after its exit).</li>
+     * <li>{@code equals}/{@code hashCode} are identity, {@code toString} describes the current
+     * binding; none of them enters a module. Default methods are called on the provider's object.</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException if {@code type} is not a public interface
+     */
+    default <T> T service(Class<T> type) {
+        return service(type, null, Duration.ZERO);
+    }
+
+    /**
+     * {@link #service(Class)} restricted to services matching an LDAP {@code filter}.
+     *
+     * @throws ModuleException EINVAL for a filter that does not parse
+     */
+    default <T> T service(Class<T> type, String filter) {
+        return service(type, filter, Duration.ZERO);
+    }
+
+    /**
+     * {@link #service(Class, String)}, where a call made while no provider is LIVE waits for
+     * one up to {@code wait} before it fails with ENOENT (EINTR if interrupted). Opt-in and
+     * bounded: the wait ends early when this module goes, so unloading never waits on it.
+     */
+    <T> T service(Class<T> type, String filter, Duration wait);
 
     /** Writes a line to the container's kernel-style log, prefixed with the module's name. */
     void log(String message);

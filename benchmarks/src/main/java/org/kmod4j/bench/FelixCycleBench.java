@@ -32,6 +32,7 @@ public class FelixCycleBench {
     FelixSupport felix;
     FelixSupport.Kmod kmod;
     Path jar;
+    Path replaceJar;
     int n;
 
     @Setup
@@ -39,6 +40,8 @@ public class FelixCycleBench {
         felix = FelixSupport.start();
         kmod = felix.kmod();
         jar = ModuleBundles.swapModule(felix.dir, "cyclemod");
+        replaceJar = ModuleBundles.swapModule(felix.dir, "replmod");
+        kmod.load(replaceJar);
     }
 
     @TearDown
@@ -50,6 +53,16 @@ public class FelixCycleBench {
     public void kmodLoadUnload() {
         kmod.load(jar);
         kmod.unload("cyclemod");
+    }
+
+    /**
+     * One {@code ModuleContainer.replace} of a LIVE module by the same jar: the new instance's
+     * whole load and the old one's whole unload (the call returns after the old one is freed;
+     * the new one serves from its switch, earlier). Beside {@link #kmodLoadUnload}.
+     */
+    @Benchmark
+    public void kmodReplace() {
+        kmod.replace(replaceJar);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.lang.invoke.MethodType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +129,8 @@ public final class FelixSupport implements AutoCloseable {
         private final MethodHandle find;
         private final MethodHandle bundle;
         private final MethodHandle guarded;
+        private final MethodHandle replace;
+        private final MethodHandle service;
         private final Object loadDefaults;
         private final Object unloadDefaults;
         public final Class<?> moduleExceptionType;
@@ -148,6 +151,31 @@ public final class FelixSupport implements AutoCloseable {
             find = l.findVirtual(mc, "find", MethodType.methodType(Optional.class, String.class)).bindTo(container);
             bundle = l.findVirtual(mod, "bundle", MethodType.methodType(Bundle.class));
             guarded = l.findStatic(g, "service", MethodType.methodType(Object.class, mod, Class.class, Object.class));
+            replace = l.findVirtual(mc, "replace", MethodType.methodType(mod, Path.class, lo)).bindTo(container);
+            service = l.findVirtual(mc, "service", MethodType.methodType(Object.class, BundleContext.class, Class.class,
+                    String.class, Duration.class)).bindTo(container);
+        }
+
+        /** {@code ModuleContainer.replace(jar, defaults)}. */
+        public Object replace(Path jar) {
+            try {
+                return replace.invoke(jar, loadDefaults);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
+
+        /** {@code ModuleContainer.service(consumer, type, null, null)}: a proxy following the provider. */
+        public <T> T service(BundleContext consumer, Class<T> type) {
+            try {
+                return type.cast(service.invoke(consumer, type, (String) null, (Duration) null));
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
         }
 
         public Object load(Path jar) {

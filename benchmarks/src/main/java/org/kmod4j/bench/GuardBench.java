@@ -121,10 +121,18 @@ public abstract class GuardBench {
         return o;
     }
 
-    /** A call through {@code Guarded.service(module, IntUnaryOperator.class, x -> x + 1)}. */
+    /** A call through {@code Guarded.service(module, IntUnaryOperator.class, x -> x + 1)}: a generated hidden class. */
     @Benchmark
     public int kmodGuardedProxyCall() {
         return guardedProxy.applyAsInt(arg);
+    }
+
+    /** The guard pair around the same direct call: what the proxy call is compared with (issue 17: ≤ this + 1.5 ns). */
+    @Benchmark
+    public int kmodGuardPairAroundDirectCall() {
+        try (ModuleGuard g = module.enter()) {
+            return direct.applyAsInt(arg);
+        }
     }
 
     /** The same call, direct (through the interface). */

@@ -25,6 +25,11 @@ import org.osgi.util.tracker.ServiceTracker;
  * swapper publishes a new proxy after each load). A {@code ModuleException(ENOENT)} is the
  * designed refusal while the module is going or gone: counted as refused, not failed.</li>
  * <li>tracker: {@code ServiceTracker.getService()} then the call. null is refused.</li>
+ * <li>replace: one proxy from {@code ModuleContainer.service(context, IntUnaryOperator.class, ...)}
+ * (it follows the LIVE provider), while the swapper repeats {@code replace(jar)} then
+ * {@code liveMs} LIVE instead of unload + load. Any refusal here is a defect: a replace has
+ * the new instance LIVE before the old one goes. Also prints the replace latency (the call's
+ * duration, median and max: an upper bound of the time until the new instance serves).</li>
  * </ul>
  * Failed = the call ran while its module was stopped (STALE) or threw anything else.
  * Throughput = completed calls per second; drop = 1 − swapping/baseline, overall and per
@@ -46,6 +51,7 @@ public final class HotSwap {
             ServiceTracker<IntUnaryOperator, IntUnaryOperator> tracker = new ServiceTracker<>(felix.context, IntUnaryOperator.class, null);
             tracker.open(true);
 
+            replaceVariant(felix, kmod, jar, callers, seconds, liveMs);
             for (String kind : new String[] {"guarded", "tracker"}) {
                 // warm-up, then baseline: module loaded, no swaps
                 publish(felix, kmod, kmod.load(jar));
@@ -72,6 +78,52 @@ public final class HotSwap {
         }
     }
 
+    /** Replaces beside the unload/load control: the same callers, one following proxy. */
+    static void replaceVariant(FelixSupport felix, FelixSupport.Kmod kmod, Path jar, int callers, double seconds, long liveMs)
+            throws Exception {
+        kmod.load(jar);
+        current = kmod.service(felix.context, IntUnaryOperator.class);
+        run("guarded", null, kmod, callers, 1, null);
+        Stats base = run("guarded", null, kmod, callers, seconds, null);
+        Replacer replacer = new Replacer(kmod, jar, liveMs);
+        Stats swap = run("guarded", null, kmod, callers, seconds, replacer);
+        double drop = 1 - swap.rate() / base.rate();
+        long[] ms = replacer.latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        double median = ms.length == 0 ? 0 : ms[ms.length / 2] / 1e6;
+        double max = ms.length == 0 ? 0 : ms[ms.length - 1] / 1e6;
+        System.out.printf("replace: baseline %.0f calls/s; while replacing (%d replaces, median %.1f ms, max %.1f ms each): "
+                + "%.0f calls/s ok, %d refused, %d FAILED; throughput drop %.1f%%%n",
+                base.rate(), replacer.swaps, median, max, swap.rate(), swap.refused, swap.failed, 100 * drop);
+        System.out.printf("RESULT|hotswap|replace|callers=%d|liveMs=%d|baseline_per_s=%.0f|swap_per_s=%.0f|failed=%d|refused=%d|swaps=%d|replace_ms_median=%.1f|replace_ms_max=%.1f|drop_pct=%.1f%n",
+                callers, liveMs, base.rate(), swap.rate(), swap.failed, swap.refused, replacer.swaps, median, max, 100 * drop);
+        kmod.unload("swapmod");
+    }
+
+    static final class Replacer extends Swapper {
+        final java.util.List<Long> latencies = new java.util.ArrayList<>();
+
+        Replacer(FelixSupport.Kmod kmod, Path jar, long liveMs) {
+            super(null, kmod, jar, liveMs);
+        }
+
+        @Override
+        public void run() {
+            long start = System.nanoTime();
+            try {
+                while (!stop) {
+                    long t0 = System.nanoTime();
+                    kmod.replace(jar);
+                    latencies.add(System.nanoTime() - t0);
+                    swaps++;
+                    Thread.sleep(liveMs);
+                }
+            } catch (Throwable t) {
+                error = t;
+            }
+            totalNanos = System.nanoTime() - start;
+        }
+    }
+
     static void publish(FelixSupport felix, FelixSupport.Kmod kmod, Object module) {
         Bundle b = kmod.bundle(module);
         for (ServiceReference<?> ref : b.getRegisteredServices()) {
@@ -95,7 +147,7 @@ public final class HotSwap {
         }
     }
 
-    static final class Swapper extends Thread {
+    static class Swapper extends Thread {
         final FelixSupport felix;
         final FelixSupport.Kmod kmod;
         final Path jar;

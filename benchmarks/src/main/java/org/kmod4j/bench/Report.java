@@ -131,6 +131,11 @@ public final class Report {
             row("1", "raw SRCU readLock/readUnlock, " + th, "srcu", s(p + "kmodSrcuReadLockUnlock"), "ns", "AtomicLong pair", a, null, null);
             row("1", "(info) StampedLock optimistic read + validate, " + th, "—", null, "ns", "StampedLock", s(p + "stampedOptimisticValidate"), null, null);
             row("1", "(info) call through Guarded proxy, " + th, "Guarded", s(p + "kmodGuardedProxyCall"), "ns", "direct call", s(p + "directCall"), null, null);
+            Double proxy = s(p + "kmodGuardedProxyCall");
+            Double pairCall = s(p + "kmodGuardPairAroundDirectCall");
+            row("1", "call through Guarded proxy vs guard pair around the direct call, " + th, "Guarded", proxy, "ns",
+                    "guard pair + call", pairCall, t.equals("T1") ? "≤ pair + 1.5 ns" : null,
+                    t.equals("T1") && proxy != null && pairCall != null ? proxy <= pairCall + 1.5 : null);
         }
         Double g1 = s("GuardBench.T1.kmodGuardPair");
         Double g2 = s("GuardBench.T2.kmodGuardPair");
@@ -183,7 +188,17 @@ public final class Report {
                 kc != null && fc != null ? kc / fc <= 1.2 : null);
         row("6", "(diagnosis) plain Felix making the container's framework calls + digest", "load+unload", kc, "µs", "Felix as the container calls it",
                 s("FelixCycleBench.felixAsTheContainerCallsIt"), null, null);
+        row("6", "(info) replace of a LIVE module (new load + old unload, one call)", "replace", s("FelixCycleBench.kmodReplace"), "µs",
+                "kmod load+unload cycle", kc, null, null);
         for (String callers : new String[] {"1", "2"}) {
+            Map<String, String> hr = results.get("hotswap/replace/" + callers);
+            if (hr != null) {
+                out.append(String.format("| 7 | replace (%s caller(s), %s ms LIVE per replace, %s replaces): failed / refused calls | %s failed, %s refused | — | — | 0 and 0 | %s |%n",
+                        callers, hr.get("liveMs"), hr.get("swaps"), hr.get("failed"), hr.get("refused"),
+                        "0".equals(hr.get("failed")) && "0".equals(hr.get("refused")) ? "met" : "**missed**"));
+                out.append(String.format("| 7 | replace: reader throughput drop with replaces running (replace %s ms median) | %s%% | — | — | ≤ 5%% | %s |%n",
+                        hr.get("replace_ms_median"), hr.get("drop_pct"), Double.parseDouble(hr.get("drop_pct")) <= 5 ? "met" : "**missed**"));
+            }
             Map<String, String> hg = results.get("hotswap/guarded/" + callers);
             Map<String, String> ht = results.get("hotswap/tracker/" + callers);
             if (hg == null || ht == null) {

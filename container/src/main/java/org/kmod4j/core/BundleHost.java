@@ -3,6 +3,7 @@ package org.kmod4j.core;
 import java.util.Set;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 
 /**
  * What the core needs from the OSGi framework: the framework adapter
@@ -17,6 +18,28 @@ public interface BundleHost {
 
     /** Ids of the installed bundles (0: the framework) with a capability matching the requirement. */
     Set<Long> providers(String namespace, String filter);
+
+    /**
+     * Installs the jar of a module that replaces the one in {@code replaced}: as
+     * {@link #install(ModuleManifest)}, but the new bundle must never be wired to the old one
+     * (it would hold the module it replaces), and both are installed at once.
+     */
+    default Hosted install(ModuleManifest manifest, Bundle replaced) {
+        return install(manifest);
+    }
+
+    /**
+     * Feeds {@code follower} the services of {@code type} (matching {@code filter} if not null)
+     * that {@code consumer} can use: those registered now, then every registration,
+     * modification and unregistration, until the returned handle is closed or the consumer's
+     * bundle stops (which closes the follower).
+     *
+     * @throws org.kmod4j.api.ModuleException EINVAL for a filter that does not parse
+     * @throws UnsupportedOperationException where the host has no service registry (in-memory hosts)
+     */
+    default AutoCloseable followServices(BundleContext consumer, Class<?> type, String filter, ServiceFollower follower) {
+        throw new UnsupportedOperationException("this host has no service registry");
+    }
 
     /** A bundle installed for a module. */
     interface Hosted {

@@ -1,6 +1,7 @@
 package org.kmod4j.core;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -15,6 +16,7 @@ import org.kmod4j.api.ModuleInfo;
 import org.kmod4j.api.Taint;
 import org.kmod4j.api.UnloadOptions;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 
 /** The container as a module's context hands it out: every call is refused once the context is released. */
 final class ContextContainer implements ModuleContainer {
@@ -34,6 +36,16 @@ final class ContextContainer implements ModuleContainer {
     @Override
     public Module load(Path jar, LoadOptions options) {
         return kernel().load(jar, options);
+    }
+
+    @Override
+    public Module replace(Path jar, LoadOptions options) {
+        return kernel().replace(jar, options);
+    }
+
+    @Override
+    public <T> T service(BundleContext consumer, Class<T> type, String filter, Duration wait) {
+        return kernel().service(consumer, type, filter, wait);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.kmod4j.core;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -22,6 +23,7 @@ import org.kmod4j.api.Taint;
 import org.kmod4j.api.UnloadOptions;
 import org.kmod4j.core.srcu.SrcuStruct;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 
 /**
  * The container: the registry with its lock-free lookups, and the entry points of the load and
@@ -45,6 +47,11 @@ import org.osgi.framework.Bundle;
  * beyond it: a load and an unload meet only in these transitions, where the refcount and the
  * use links decide (a module with holders or references is not removed; a GOING provider is
  * not linked), as Linux decides them under module_mutex.
+ *
+ * Replace (ModuleReplacer) adds no lock: the new instance is reserved beside the LIVE one,
+ * out of the by-name index, and loads as any module; its last transition moves the name and
+ * releases the old instance's base reference, then the old one goes GOING and unloads. While a
+ * replace runs, rmmod of the name is EBUSY and a second replace EBUSY.
  *
  * Lock-free: lookups (one volatile read of the registry snapshot), state, references
  * (ModuleRefcount), SRCU readers. Leaf monitors, held for a few field updates and never
@@ -90,6 +97,7 @@ public final class Kernel implements ModuleContainer {
     /** Where loads keep their private copies of the jars. */
     volatile PrivateCopies copies = PrivateCopies.temporary();
     private final ModuleUnloader unloader;
+    private final ModuleReplacer replacer;
 
     /**
      * @param host the framework
@@ -109,11 +117,17 @@ public final class Kernel implements ModuleContainer {
         this.notifiers = new NotifierChain(log);
         this.loader = new ModuleLoader(this);
         this.unloader = new ModuleUnloader(this);
+        this.replacer = new ModuleReplacer(this, loader);
     }
 
     @Override
     public Module load(Path jar, LoadOptions options) {
         return loader.load(jar, options == null ? LoadOptions.defaults() : options);
+    }
+
+    @Override
+    public Module replace(Path jar, LoadOptions options) {
+        return replacer.replace(jar, options == null ? LoadOptions.defaults() : options);
     }
 
     @Override
@@ -144,6 +158,27 @@ public final class Kernel implements ModuleContainer {
     /** The modprobe behind {@link #requestModule}; null for none. The adapter tracks the service. */
     public void requester(ModuleRequester r) {
         this.requester = r;
+    }
+
+    @Override
+    public <T> T service(BundleContext consumer, Class<T> type, String filter, Duration wait) {
+        return GuardedProxyClasses.newProxy(type, follow(consumer, type, filter, wait));
+    }
+
+    /** A started follower of the services of {@code type} that {@code consumer} sees. */
+    ServiceFollower follow(BundleContext consumer, Class<?> type, String filter, Duration wait) {
+        Objects.requireNonNull(consumer, "consumer");
+        GuardedProxyClasses.check(type);
+        long waitMillis = wait == null || wait.isNegative() ? 0 : wait.toMillis();
+        String what = type.getName() + (filter == null ? "" : " " + filter);
+        ServiceFollower follower = new ServiceFollower(this, what, waitMillis);
+        try {
+            follower.tracking(host.followServices(consumer, type, filter, follower));
+        } catch (RuntimeException | Error e) {
+            follower.close();
+            throw e;
+        }
+        return follower;
     }
 
     @Override

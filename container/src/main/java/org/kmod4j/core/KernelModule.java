@@ -51,6 +51,12 @@ public final class KernelModule implements Module {
     /** Modules this one uses (Linux target_list); copy-on-write under the module mutex. */
     private volatile List<KernelModule> uses = List.of();
     private volatile SrcuStruct defaultDomain;
+    /** Left out of the by-name index: a replacement until it takes the name, the old instance after. */
+    private volatile boolean shadowed;
+    /** The instance this one replaces (set for a replacement's whole load), or null. */
+    private volatile KernelModule replaces;
+    /** The replacement loading for this instance, or null; under the module mutex. */
+    private KernelModule replacement;
     private volatile ModuleInit moduleInit;
     private volatile KernelModuleContext context;
     private final Map<String, SrcuStruct> domains = new ConcurrentHashMap<>();
@@ -61,6 +67,34 @@ public final class KernelModule implements Module {
         this.parameters = load.params;
         this.permanent = load.permanent;
         this.loading = load;
+    }
+
+    // ---- replace
+
+    boolean shadowed() {
+        return shadowed;
+    }
+
+    void shadowed(boolean s) {
+        this.shadowed = s;
+    }
+
+    KernelModule replaces() {
+        return replaces;
+    }
+
+    void replaces(KernelModule old) {
+        this.replaces = old;
+    }
+
+    /** Under the module mutex. */
+    KernelModule replacement() {
+        return replacement;
+    }
+
+    /** Under the module mutex. */
+    void replacement(KernelModule r) {
+        this.replacement = r;
     }
 
     // ---- identity and metadata
@@ -400,7 +434,18 @@ public final class KernelModule implements Module {
         return g;
     }
 
-    private ModuleException notLive(ModuleState s) {
+    @Override
+    public <T> T guarded(Class<T> type, T target) {
+        if (!type.isInstance(target)) {
+            throw new IllegalArgumentException(target.getClass().getName() + " does not implement " + type.getName());
+        }
+        if (defaultDomain == null) {
+            throw notLive(state);
+        }
+        return GuardedProxyClasses.newProxy(type, new ServiceSource.Fixed(new ServiceBinding(this, target, true)));
+    }
+
+    ModuleException notLive(ModuleState s) {
         if (s == ModuleState.COMING || s == ModuleState.UNFORMED) {
             return new ModuleException(Errno.EBUSY, "Module " + name() + " is still loading");
         }

@@ -1,5 +1,6 @@
 package org.kmod4j.core;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ final class KernelModuleContext implements ModuleContext {
     /** References taken through this context and not yet closed; guarded by this. */
     private final List<ModuleRef> references = new ArrayList<>();
     private final List<ModuleNotifier> notifiers = new ArrayList<>();
+    /** Followers behind {@link #service} proxies, closed when the module goes; guarded by this. */
+    private final List<ServiceFollower> followers = new ArrayList<>();
     private boolean released; // guarded by this
 
     KernelModuleContext(Kernel kernel, KernelModule module) {
@@ -123,15 +126,34 @@ final class KernelModuleContext implements ModuleContext {
         }
     }
 
+    @Override
+    public <T> T service(Class<T> type, String filter, Duration wait) {
+        ServiceFollower follower = kernel.follow(bundleContext(), type, filter, wait);
+        synchronized (this) {
+            if (!released) {
+                followers.add(follower);
+                return GuardedProxyClasses.newProxy(type, follower);
+            }
+        }
+        follower.close(); // released while we followed
+        throw gone();
+    }
+
     /** At GOING, after the notifiers (or when an init is abandoned): drops what the module left behind. */
     void release() {
         List<ModuleRef> left;
         List<ModuleNotifier> registered;
+        List<ServiceFollower> following;
         synchronized (this) {
             released = true;
             left = new ArrayList<>(references);
             registered = new ArrayList<>(notifiers);
             notifiers.clear();
+            following = new ArrayList<>(followers);
+            followers.clear();
+        }
+        for (ServiceFollower f : following) {
+            f.close();
         }
         for (ModuleNotifier n : registered) {
             kernel.notifiers().unregister(n);

@@ -97,7 +97,7 @@ final class ModuleLoader {
         return mod;
     }
 
-    private ModuleSignature.Verdict checkSignature(ModuleManifest manifest) {
+    ModuleSignature.Verdict checkSignature(ModuleManifest manifest) {
         if (!kernel.signatures.checks()) {
             return new ModuleSignature.Verdict(false, "", "not checked");
         }
@@ -114,6 +114,27 @@ final class ModuleLoader {
         info.mod = mod;
         mod.signer(info.verdict.signer);
         addUnformed(info);
+        formAndCome(info);
+        initOrTearDown(info);
+        try {
+            mod.state(ModuleState.LIVE);
+            kernel.notifiers.live(mod);
+            mod.refcounter().putInit();
+            kernel.log().loaded(mod, mod.name() + ": loaded" + (mod.parameters().isEmpty() ? "" : " " + mod.parameters())
+                    + (info.permanent ? " (permanent)" : ""), info.span);
+        } finally {
+            mod.finishLoading();
+        }
+        return mod;
+    }
+
+    /**
+     * From a reserved (UNFORMED) entry to COMING with the notifiers told; on any failure the
+     * module is torn down (unformed, or vetoed) and the load's error thrown. Shared with
+     * {@link ModuleReplacer}.
+     */
+    void formAndCome(LoadInfo info) {
+        KernelModule mod = info.mod;
         try {
             form(info);
         } catch (Throwable t) {
@@ -130,6 +151,11 @@ final class ModuleLoader {
             throw new ModuleException(veto.errno(), insertError(mod, veto.errno()) + " (vetoed: " + veto.getMessage() + ")",
                     DetachedThrowable.of(veto));
         }
+    }
+
+    /** The init; if it fails (whatever it throws), do_init_module's fail path and the load's error. */
+    void initOrTearDown(LoadInfo info) {
+        KernelModule mod = info.mod;
         try {
             init(info);
         } catch (Throwable t) {
@@ -139,20 +165,10 @@ final class ModuleLoader {
             ModuleTeardown.failedInit(kernel, mod);
             throw e;
         }
-        try {
-            mod.state(ModuleState.LIVE);
-            kernel.notifiers.live(mod);
-            mod.refcounter().putInit();
-            kernel.log().loaded(mod, mod.name() + ": loaded" + (mod.parameters().isEmpty() ? "" : " " + mod.parameters())
-                    + (info.permanent ? " (permanent)" : ""), info.span);
-        } finally {
-            mod.finishLoading();
-        }
-        return mod;
     }
 
     /** What a load fails with: a ModuleException as is, anything else as EIO with a detached copy. */
-    private static ModuleException failure(KernelModule mod, Throwable t) {
+    static ModuleException failure(KernelModule mod, Throwable t) {
         if (t instanceof ModuleException) {
             return (ModuleException) t;
         }
@@ -199,9 +215,11 @@ final class ModuleLoader {
     private void form(LoadInfo info) {
         KernelModule mod = info.mod;
         kernel.registry.installing(mod, eintr(mod));
+        KernelModule replaced = mod.replaces();
         BundleHost.Hosted hosted = null;
         try {
-            hosted = kernel.host.install(mod.manifest());
+            // a replacement is installed beside the instance it replaces, never wired to it
+            hosted = replaced == null ? kernel.host.install(mod.manifest()) : kernel.host.install(mod.manifest(), replaced.bundle());
         } finally {
             kernel.registry.installed(mod, hosted);
         }
@@ -426,7 +444,7 @@ final class ModuleLoader {
         return new ModuleException(Errno.EDEADLK, KmodWording.insertError(info.filename(), Errno.EDEADLK) + " (" + why + ")");
     }
 
-    private static Supplier<ModuleException> eintr(KernelModule mod) {
+    static Supplier<ModuleException> eintr(KernelModule mod) {
         return () -> new ModuleException(Errno.EINTR, insertError(mod, Errno.EINTR));
     }
 

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.kmod4j.api.ModuleException;
@@ -87,6 +88,56 @@ final class ModuleRegistry {
             }
             return old;
         }, interrupted);
+    }
+
+    /**
+     * Replace: reserves {@code mod} (UNFORMED) beside the entry that holds its name, left out of
+     * the by-name index (shadowed), once {@code check} accepted that entry (it throws to refuse;
+     * it gets null if no entry holds the name).
+     *
+     * @return the entry {@code mod} replaces
+     */
+    KernelModule reserveBeside(KernelModule mod, Consumer<KernelModule> check, Supplier<ModuleException> interrupted) {
+        return locked(() -> {
+            KernelModule old = snapshot.entry(mod.name());
+            check.accept(old);
+            mod.shadowed(true);
+            mod.replaces(old);
+            old.replacement(mod);
+            publish(snapshot.with(mod));
+            return old;
+        }, interrupted);
+    }
+
+    /**
+     * Replace, inside {@link #locked}: the name moves from {@code old} to {@code mod} in one
+     * publish, so a lookup by name sees exactly one of them.
+     */
+    void moveName(KernelModule old, KernelModule mod) {
+        assert mutex.isHeldByCurrentThread();
+        old.shadowed(true);
+        mod.shadowed(false);
+        publish(snapshot.reindexed());
+    }
+
+    /** Replace, after the switch: the old instance, no longer named, goes GOING. */
+    void replacedGoing(KernelModule old) {
+        mutex.lock(); // must not be skipped by an interrupt: the old instance has to go
+        try {
+            old.state(org.kmod4j.api.ModuleState.GOING);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** Replace finished (either way): {@code old} may be replaced or unloaded again. */
+    void replaceDone(KernelModule old) {
+        mutex.lock(); // must not be skipped by an interrupt
+        try {
+            old.replacement(null);
+        } finally {
+            mutex.unlock();
+        }
     }
 
     /** Before the host installs {@code mod}'s bundle. */

@@ -80,6 +80,10 @@ final class ModuleUnloader {
             throw new ModuleException(Errno.EBUSY, KmodWording.removeError(name, Errno.EBUSY)
                     + " (module is " + mod.state().initstate() + ")");
         }
+        if (mod.replacement() != null) { // the replace takes the old instance down itself
+            throw new ModuleException(Errno.EBUSY, KmodWording.removeError(name, Errno.EBUSY)
+                    + " (module is being replaced)");
+        }
         if (mod.unloadWouldWaitForThisThread()) {
             throw new ModuleException(Errno.EDEADLK, KmodWording.removeError(name, Errno.EDEADLK)
                     + " (called from inside a read section or an SRCU callback of the module, which the unload would wait for)");

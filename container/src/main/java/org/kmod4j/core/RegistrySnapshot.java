@@ -24,7 +24,9 @@ final class RegistrySnapshot {
     private RegistrySnapshot(List<KernelModule> modules) {
         this.modules = Collections.unmodifiableList(modules);
         for (KernelModule m : modules) {
-            byName.put(m.name(), m);
+            if (!m.shadowed()) {
+                byName.put(m.name(), m); // one instance per name, also while a replace has two
+            }
             if (m.bundle() != null) {
                 byBundle.put(m.bundle().getBundleId(), m);
             }
@@ -37,7 +39,10 @@ final class RegistrySnapshot {
         }
     }
 
-    /** Any entry of that name, UNFORMED included (the duplicate-load check needs them). */
+    /**
+     * Any entry of that name, UNFORMED included (the duplicate-load check needs them); during a
+     * replace the instance that holds the name (the old one until the switch, then the new one).
+     */
     KernelModule entry(String name) {
         return byName.get(name);
     }

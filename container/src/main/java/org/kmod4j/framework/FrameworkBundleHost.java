@@ -16,6 +16,7 @@ import org.kmod4j.api.ModuleException;
 import org.kmod4j.core.BundleHost;
 import org.kmod4j.core.KmodWording;
 import org.kmod4j.core.ModuleManifest;
+import org.kmod4j.core.ServiceFollower;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -23,7 +24,11 @@ import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.hooks.bundle.CollisionHook;
+import org.osgi.framework.hooks.resolver.ResolverHookFactory;
+import org.osgi.framework.namespace.BundleNamespace;
 import org.osgi.framework.namespace.HostNamespace;
+import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
@@ -42,21 +47,44 @@ final class FrameworkBundleHost implements BundleHost {
     private final BundleContext system;
     private final FrameworkWiring frameworkWiring;
 
+    private final ReplacementHooks replacements = new ReplacementHooks();
+
     FrameworkBundleHost(BundleContext system) {
         this.system = system;
         this.frameworkWiring = system.getBundle(0).adapt(FrameworkWiring.class);
+        system.registerService(new String[] {ResolverHookFactory.class.getName(), CollisionHook.class.getName()},
+                replacements, null);
     }
 
     @Override
     public Hosted install(ModuleManifest manifest) {
-        // a location of our own: never handed back a bundle someone else installed from the file
-        String location = "kmod4j:" + manifest.name() + ":" + manifest.path().toUri();
+        return install(manifest, (Bundle) null);
+    }
+
+    @Override
+    public Hosted install(ModuleManifest manifest, Bundle replaced) {
+        // a location of our own: never handed back a bundle someone else installed from the file;
+        // a replacement's differs from the old instance's, which may come from the same file
+        String location = "kmod4j:" + manifest.name() + ":" + manifest.path().toUri()
+                + (replaced == null ? "" : "#replaces-" + replaced.getBundleId());
         if (system.getBundle(location) != null) {
             throw new ModuleException(Errno.EBUSY, KmodWording.insertError(manifest.filename(), Errno.EBUSY)
                     + " (a bundle from an earlier load of " + manifest.name() + " is still installed)");
         }
         try (InputStream in = Files.newInputStream(manifest.source())) {
-            return new FrameworkHosted(system.installBundle(location, in), manifest.filename());
+            Bundle bundle;
+            if (replaced == null) {
+                bundle = system.installBundle(location, in);
+            } else {
+                replacements.installing.set(replaced.getBundleId());
+                try {
+                    bundle = system.installBundle(location, in);
+                } finally {
+                    replacements.installing.remove();
+                }
+                replacements.pairs.put(bundle.getBundleId(), replaced.getBundleId());
+            }
+            return new FrameworkHosted(bundle, manifest.filename());
         } catch (BundleException e) {
             Errno errno = e.getType() == BundleException.DUPLICATE_BUNDLE_ERROR ? Errno.EEXIST
                     : e.getType() == BundleException.MANIFEST_ERROR ? Errno.ENOEXEC : Errno.EIO;
@@ -73,6 +101,11 @@ final class FrameworkBundleHost implements BundleHost {
             ids.add(((BundleRevision) c.getResource()).getBundle().getBundleId());
         }
         return ids;
+    }
+
+    @Override
+    public AutoCloseable followServices(BundleContext consumer, Class<?> type, String filter, ServiceFollower follower) {
+        return ServiceFollowing.start(consumer, type, filter, follower);
     }
 
     private final class FrameworkHosted implements Hosted {
@@ -246,6 +279,9 @@ final class FrameworkBundleHost implements BundleHost {
 
         @Override
         public void uninstall() {
+            long id = bundle.getBundleId();
+            replacements.pairs.keySet().removeIf(k -> k == id);
+            replacements.pairs.values().removeIf(v -> v == id);
             if (bundle.getState() != Bundle.UNINSTALLED) {
                 try {
                     bundle.uninstall();

@@ -161,7 +161,6 @@ public final class Kmod {
         }
     }
 
-    // ---- cleanup ----------------------------------------------------------------------------
 
     public static List<String> names(ModuleContainer container) {
         return container.modules().stream().map(Module::name).collect(Collectors.toList());

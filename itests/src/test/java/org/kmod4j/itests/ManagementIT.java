@@ -4,6 +4,8 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.fail;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 
@@ -128,6 +130,42 @@ public class ManagementIT extends KmodTestSupport {
                 return n;
             }
         }
+    }
+
+    @Test
+    public void operationsLoadInspectAndUnloadWithKmodsErrors() throws Exception {
+        ObjectName bean = new ObjectName("org.kmod4j:type=Container");
+        String jar = KmodOptions.jar("tm-params").toString();
+        String[] signature = {String.class.getName(), String[].class.getName()};
+        assertEquals("tm_params", server.invoke(bean, "insmod", new Object[] {jar, new String[] {"greeting=hey"}}, signature));
+        assertEquals("hey", container.find("tm_params").orElseThrow().parameters().get("greeting"));
+        @SuppressWarnings("unchecked")
+        TabularData info = (TabularData) server.invoke(bean, "modinfo", new Object[] {"tm_params"},
+                new String[] {String.class.getName()});
+        assertEquals("tm_params", info.get(new Object[] {"name"}).get("value"));
+        TabularData file = (TabularData) server.invoke(bean, "modinfo", new Object[] {jar}, new String[] {String.class.getName()});
+        assertEquals(jar, file.get(new Object[] {"filename"}).get("value"));
+
+        String[] rmmod = {String.class.getName(), boolean.class.getName()};
+        server.invoke(bean, "rmmod", new Object[] {"tm_params", false}, rmmod);
+        assertFalse(container.find("tm_params").isPresent());
+        try {
+            server.invoke(bean, "rmmod", new Object[] {"tm_params", false}, rmmod);
+            fail("rmmod of a module not loaded");
+        } catch (javax.management.RuntimeMBeanException e) {
+            // a JDK exception a remote client can read: errno, then kmod's line
+            assertEquals(IllegalStateException.class, e.getCause().getClass());
+            assertEquals("ENOENT: rmmod: ERROR: Module tm_params is not currently loaded", e.getCause().getMessage());
+            assertNull("no kmod4j class for the client to load", e.getCause().getCause());
+        }
+        try {
+            server.invoke(bean, "insmod", new Object[] {"/etc/hostname", new String[0]}, signature);
+            fail("insmod of a file that is no module");
+        } catch (javax.management.RuntimeMBeanException e) {
+            assertTrue(e.getCause().getMessage(), e.getCause().getMessage().startsWith(
+                    "ENOEXEC: insmod: ERROR: could not insert module /etc/hostname: Invalid module format"));
+        }
+        assertEquals("nothing loaded by the failures", 0, server.getAttribute(bean, "ModuleCount"));
     }
 
     @Test

@@ -131,6 +131,21 @@ public class ModprobeIT extends KmodTestSupport {
     }
 
     @Test
+    public void replaceSwapsTheHeadAndIsRefusedForAHeldModule() {
+        ok(processor, "kmod:modprobe mp_a");
+        Module old = container.find("mp_a").get();
+        ok(processor, "kmod:modprobe --replace mp_a");
+        assertEquals("the new instance's init, then the old one's exit",
+                List.of("init:mp_c", "init:mp_b", "init:mp_a", "init:mp_a", "exit:mp_a"), trace());
+        assertEquals(List.of("mp_a", "mp_b", "mp_c"), loaded());
+        assertTrue(old != container.find("mp_a").get());
+        assertEquals(List.of("mp_b"), container.find("mp_a").get().uses());
+        Kmod.CommandResult r = failing("kmod:modprobe --replace mp_c");
+        assertTrue(r.toString(), r.err.contains("Module mp_c is in use by: mp_b"));
+        assertEquals(List.of("mp_a", "mp_b", "mp_c"), loaded());
+    }
+
+    @Test
     public void diamondLoadsTheSharedDependencyOnce() {
         ok(processor, "kmod:modprobe mp-d");
         List<String> t = trace();

@@ -40,7 +40,7 @@ final class Banner {
             b.append("running without a shell; Ctrl-C stops the container. 'java -jar kmod4j.jar --help' lists the options.\n");
             return b.toString();
         }
-        b.append("Type 'lsmod' to list modules, 'help' for every command, 'help insmod' for one; Ctrl-D or 'exit 0' quits.\n");
+        b.append("Type 'lsmod' to list modules, 'help' for the commands, 'help insmod' for one; Ctrl-D or 'exit' quits.\n");
         if (examples != null) {
             b.append("Try: modinfo hello | rmmod cpufreq | insmod ").append(examples.resolve("pcc-cpufreq.jar")).append('\n');
         }

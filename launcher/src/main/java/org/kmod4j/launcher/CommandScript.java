@@ -16,6 +16,12 @@ final class CommandScript {
     /** The exception our commands throw after printing {@code <cmd>: ERROR: <message>} themselves. */
     private static final String REPORTED = "org.kmod4j.api.ModuleException";
 
+    /** kmod's commands before Gogo's ({@code help}, {@code exit}, {@code head}, {@code tail}). */
+    static final String SCOPE = "kmod:*";
+
+    /** Where kmod's {@code exit [STATUS]} leaves its status in a script (kmod4j-commands' ShellExit). */
+    static final String EXIT_STATUS = ".kmod4j.exit";
+
     private CommandScript() {
     }
 
@@ -32,6 +38,7 @@ final class CommandScript {
      * directory to the client's, and ends the session's jobs when the client hangs up.
      */
     static int run(CommandSession session, String script, PrintStream out, PrintStream err) {
+        session.put("SCOPE", SCOPE);
         for (String command : CommandSplitter.split(script)) {
             try {
                 Object result = session.execute(command);
@@ -41,6 +48,10 @@ final class CommandScript {
                 }
                 out.flush();
                 err.flush();
+                Object exit = session.get(EXIT_STATUS);
+                if (exit instanceof Integer) {
+                    return (Integer) exit;
+                }
             } catch (Exception e) {
                 if (!e.getClass().getName().equals(REPORTED)) {
                     err.println("kmod4j: ERROR: " + command + ": " + e.getMessage());

@@ -36,8 +36,9 @@ final class ContainerClient {
     static final String NOTIFIER = "org.kmod4j.api.ModuleNotifier";
 
     /** A module as the launcher sees it: a copy of the properties it persists and tracks. */
+    /** @param bundleId tells two instances of one name apart (a replace has both for a moment) */
     record ModuleView(String name, String state, String filename, boolean permanent, List<String> uses,
-            Map<String, String> parameters) {
+            Map<String, String> parameters, long bundleId) {
     }
 
     /** A container failure: kmod's message and the errno name (EEXIST, ENOENT ...), if it had one. */
@@ -102,6 +103,20 @@ final class ContainerClient {
         Object options = invokeStatic(optionsType, "of", new Class<?>[] {Map.class}, parameters);
         options = invoke(options, optionsType, "withPermanent", new Class<?>[] {boolean.class}, permanent);
         Object module = invoke(container, api(SERVICE), "load", new Class<?>[] {Path.class, optionsType}, jar, options);
+        return view(module);
+    }
+
+    /**
+     * {@code ModuleContainer.replace(jar, LoadOptions.of(parameters))}: the new instance takes
+     * the name without downtime.
+     *
+     * @return the new instance
+     * @throws Failure with the container's message and errno (the old instance is then untouched)
+     */
+    ModuleView replace(Path jar, Map<String, String> parameters) {
+        Class<?> optionsType = api("org.kmod4j.api.LoadOptions");
+        Object options = invokeStatic(optionsType, "of", new Class<?>[] {Map.class}, parameters);
+        Object module = invoke(container, api(SERVICE), "replace", new Class<?>[] {Path.class, optionsType}, jar, options);
         return view(module);
     }
 
@@ -204,7 +219,9 @@ final class ContainerClient {
         Map<String, String> parameters = new LinkedHashMap<>();
         ((Map<?, ?>) invoke(module, type, "parameters", new Class<?>[0]))
                 .forEach((k, v) -> parameters.put(String.valueOf(k), String.valueOf(v)));
-        return new ModuleView(name, state, filename, permanent, List.copyOf(uses), parameters);
+        Bundle bundle = (Bundle) invoke(module, type, "bundle", new Class<?>[0]);
+        return new ModuleView(name, state, filename, permanent, List.copyOf(uses), parameters,
+                bundle == null ? -1 : bundle.getBundleId());
     }
 
     private Class<?> api(String name) {

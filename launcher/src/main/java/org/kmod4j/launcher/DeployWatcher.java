@@ -29,7 +29,8 @@ import org.kmod4j.launcher.ContainerClient.ModuleView;
 /**
  * The hot-deploy folder (default {@code ./deploy}), in the manner of Felix FileInstall: a jar
  * dropped in is loaded as a module, a jar removed unloads its module, a jar changed is replaced
- * (unload, then load the new content).
+ * ({@code ModuleContainer.replace}: no downtime; unload, then load, only when the jar now holds
+ * a module of another name).
  *
  * <p>Only {@code *.jar} files count; dotfiles and anything else ({@code x.jar.tmp},
  * {@code x.jar.part}) are ignored, so a copy tool's temporary names never load. A jar is acted
@@ -216,7 +217,7 @@ final class DeployWatcher implements AutoCloseable {
                 t.failed = stamp;
                 continue;
             }
-            deploy(p, t, stamp);
+            pending |= deploy(p, t, stamp);
         }
         for (Iterator<Map.Entry<Path, Tracked>> it = files.entrySet().iterator(); it.hasNext();) {
             Map.Entry<Path, Tracked> e = it.next();
@@ -257,11 +258,21 @@ final class DeployWatcher implements AutoCloseable {
         return !name.startsWith(".") && name.toLowerCase(Locale.ROOT).endsWith(".jar") && Files.isRegularFile(p);
     }
 
-    private void deploy(Path jar, Tracked t, Stamp stamp) {
+    /**
+     * Loads the jar, replacing the module it loaded before: without downtime when the new
+     * content has the same module name, else by unload and load. A replace refused because the old
+     * module is in use is retried at the next scans until its holders are gone, as a refused
+     * unload of a removed jar is.
+     *
+     * @return whether to scan again soon (the replace waits)
+     */
+    private boolean deploy(Path jar, Tracked t, Stamp stamp) {
+        if (t.module != null && ownsSameName(jar, t)) {
+            return replace(jar, t, stamp);
+        }
         if (t.module != null) {
             if (!unloadOwn(jar, t, "replaced")) {
-                t.failed = stamp;
-                return;
+                return true;
             }
         }
         try {
@@ -276,6 +287,48 @@ final class DeployWatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             t.failed = stamp;
             log.println("deploy: " + jar.getFileName() + ": ERROR: " + e);
+        }
+        return false;
+    }
+
+    /** Whether the module this file loaded is still loaded from it and the new content has its name. */
+    private boolean ownsSameName(Path jar, Tracked t) {
+        Optional<ModuleView> current = container.module(t.module);
+        if (current.isEmpty() || !isFrom(current.get(), jar)) {
+            return false;
+        }
+        try {
+            return t.module.equals(container.moduleName(jar));
+        } catch (RuntimeException e) {
+            return false; // a bad jar: the load path reports it
+        }
+    }
+
+    /**
+     * The jar changed: replace its module without downtime; on failure the old one stays. A
+     * replace refused because the module is in use is retried, as a refused unload is.
+     *
+     * @return whether to scan again soon
+     */
+    private boolean replace(Path jar, Tracked t, Stamp stamp) {
+        try {
+            ModuleView module = container.replace(jar, Map.of());
+            t.loaded = stamp;
+            t.failed = null;
+            report(module.name(), "replaced " + module.name() + " from " + jar.getFileName(), null);
+            return false;
+        } catch (ContainerClient.Failure e) {
+            boolean inUse = "EWOULDBLOCK".equals(e.errno()) || "EBUSY".equals(e.errno());
+            if (!inUse) {
+                t.failed = stamp;
+            }
+            report(t.module, jar.getFileName() + ": insmod --replace: ERROR: " + e.getMessage() + " (" + t.module
+                    + " left as it was" + (inUse ? "; retrying" : "") + ")", e.errno());
+            return inUse;
+        } catch (RuntimeException e) {
+            t.failed = stamp;
+            log.println("deploy: " + jar.getFileName() + ": ERROR: " + e);
+            return false;
         }
     }
 
@@ -311,8 +364,8 @@ final class DeployWatcher implements AutoCloseable {
             }
             if (!e.getMessage().equals(t.unloadError)) {
                 t.unloadError = e.getMessage();
-                report(name, jar.getFileName() + " " + why + ": rmmod: ERROR: " + e.getMessage()
-                        + (why.equals("removed") ? " (retrying)" : ""), e.errno());
+                report(name, jar.getFileName() + " " + why + ": rmmod: ERROR: " + e.getMessage() + " (retrying)",
+                        e.errno());
             }
             return false;
         }

@@ -19,7 +19,7 @@ final class EmbeddedBundles {
 
     /** Ordinary bundles every mode needs, in start order. */
     static final List<String> COMMANDS = List.of("org.apache.felix.gogo.command.jar", "kmod4j-commands.jar",
-            "kmod4j-management.jar");
+            "kmod4j-management.jar", "kmod4j-modprobe.jar");
 
     /** The interactive shell: jline and Gogo's jline shell, started last. */
     static final List<String> SHELL = List.of("jline.jar", "org.apache.felix.gogo.jline.jar");

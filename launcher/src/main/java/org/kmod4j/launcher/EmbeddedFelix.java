@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.apache.felix.framework.FrameworkFactory;
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
@@ -42,6 +44,15 @@ final class EmbeddedFelix implements AutoCloseable {
     /** The framework property naming the container's state directory. */
     static final String STATE_DIR_PROPERTY = "kmod4j.state.dir";
 
+    /** The framework property naming the modules directory (depmod, modprobe). */
+    static final String MODULES_DIR_PROPERTY = "kmod4j.modules.dir";
+
+    /** gogo.jline reads {@code etc/gosh_profile} under this folder ({@link ShellProfile}). */
+    static final String GOSH_HOME_PROPERTY = "gosh.home";
+
+    /** Held so that its level stays set (java.util.logging keeps loggers weakly). */
+    private static final Logger JLINE_LOG = Logger.getLogger("org.jline");
+
     private final Framework framework;
     private final FelixLog log;
     private final Activator gogo = new Activator();
@@ -53,11 +64,12 @@ final class EmbeddedFelix implements AutoCloseable {
     }
 
     /**
-     * Starts Felix with its cache under {@code stateDir/felix-cache} (cleaned at each start).
+     * Starts Felix with its cache under {@code stateDir/felix-cache} (cleaned at each start) and
+     * the console's profile under {@code stateDir/shell}.
      *
      * @param lockToken the token of the state directory's lock, held by the caller ({@link StateDirectory})
      */
-    static EmbeddedFelix start(Path stateDir, String lockToken, FelixLog log) throws BundleException {
+    static EmbeddedFelix start(Path stateDir, String lockToken, Path modulesDir, FelixLog log) throws BundleException {
         Map<String, Object> config = new HashMap<>();
         config.put("felix.log.logger", log);
         config.put("felix.log.level", Integer.toString(FelixLog.LOG_WARNING));
@@ -66,6 +78,8 @@ final class EmbeddedFelix implements AutoCloseable {
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, gogoPackages());
         config.put(STATE_DIR_PROPERTY, stateDir.toString());
         config.put(StateDirectory.TOKEN_PROPERTY, lockToken);
+        config.put(MODULES_DIR_PROPERTY, modulesDir.toString());
+        config.put(GOSH_HOME_PROPERTY, ShellProfile.home(stateDir).toString());
         Framework framework = new FrameworkFactory().newFramework(config);
         framework.init();
         framework.start();
@@ -149,6 +163,10 @@ final class EmbeddedFelix implements AutoCloseable {
      * class loader there, jline finds no provider and falls back to a dumb terminal.
      */
     void startShell() throws BundleException, IOException {
+        // jline warns through java.util.logging, with its class name, when stdin is not a terminal
+        // ("Unable to create a system terminal, creating a dumb terminal"): the shell still works
+        JLINE_LOG.setLevel(Level.SEVERE);
+        ShellProfile.write(ShellProfile.home(context().getProperty(STATE_DIR_PROPERTY)));
         List<Bundle> bundles = new ArrayList<>();
         for (String jar : EmbeddedBundles.SHELL) {
             bundles.add(install(jar));

@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
  * sends the command to the one running on the state directory ({@link ControlClient}).
  */
 @Command(name = "kmod4j", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-        description = {"Runs the kmod4j module container on Apache Felix with a Gogo shell"
-                + " (lsmod, insmod, rmmod, modinfo), or sends COMMAND to the container already running"
+        description = {"Runs the kmod4j module container on Apache Felix with a Gogo shell (lsmod,"
+                + " insmod, rmmod, modinfo, modprobe, depmod, dmesg), or sends COMMAND to the container already running"
                 + " on the state directory.",
             "",
             "The container restores the modules loaded in its last run (DIR/modules.state), loads the"
@@ -62,15 +62,21 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--deploy-dir", paramLabel = "DIR", defaultValue = "deploy",
             description = "Hot-deploy folder: a *.jar dropped in loads, removed unloads, changed is replaced."
-                    + " Default: ./${DEFAULT-VALUE}")
+                    + "%nDefault: ./${DEFAULT-VALUE}")
     private Path deployDir;
 
     @Option(names = "--no-deploy", description = "Do not watch a deploy folder.")
     private boolean noDeploy;
 
+    @Option(names = "--modules-dir", paramLabel = "DIR", defaultValue = "modules",
+            description = "The modules directory, the analogue of /lib/modules: 'depmod' indexes its jars,"
+                    + " 'modprobe NAME' loads from that index.%nFramework property: kmod4j.modules.dir%nDefault:"
+                    + " ./${DEFAULT-VALUE}")
+    private Path modulesDir;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*",
-            description = "A command (and its arguments) for the container running on --state-dir, sent"
-                    + " over DIR/control.sock; no container is started. Exit status 1 if none is running.")
+            description = "A command and its arguments for the container running on --state-dir; no container"
+                    + " is started. Exit status 1 if none is running.%nSent over: DIR/control.sock")
     private List<String> words = new ArrayList<>();
 
     public static void main(String[] args) {
@@ -101,7 +107,8 @@ public final class Main implements Callable<Integer> {
         }
         // locked before anything touches it (Felix cleans its cache there); -c is throw-away
         try (StateDirectory dir = command != null && stateDir == null ? StateDirectory.temporary() : StateDirectory.open(state);
-                EmbeddedFelix felix = EmbeddedFelix.start(dir.path(), dir.token(), new FelixLog(err))) {
+                EmbeddedFelix felix = EmbeddedFelix.start(dir.path(), dir.token(), modulesDir.toAbsolutePath().normalize(),
+                        new FelixLog(err))) {
             state = dir.path();
             ContainerClient container = felix.installContainer(CONTAINER_TIMEOUT_MILLIS);
             ModulesLinkedIn.install(felix.context()); // uncaught exceptions print "Modules linked in: ..."

@@ -72,7 +72,8 @@ final class ModulePersistence implements AutoCloseable {
     private record Copy(String file, String sha256, String source, String loadedFrom) {
     }
 
-    private record Tracked(Entry entry, String loadedFrom, boolean restoring) {
+    /** @param bundleId the LIVE instance's bundle (-1 while restoring) */
+    private record Tracked(Entry entry, String loadedFrom, boolean restoring, long bundleId) {
     }
 
     ModulePersistence(Path stateDir, ContainerClient container, PrintStream err) {
@@ -104,7 +105,7 @@ final class ModulePersistence implements AutoCloseable {
         }
         synchronized (this) {
             for (Entry e : recorded) {
-                live.put(e.name(), new Tracked(e, null, true));
+                live.put(e.name(), new Tracked(e, null, true, -1));
             }
         }
         List<String> restored = new ArrayList<>();
@@ -208,15 +209,16 @@ final class ModulePersistence implements AutoCloseable {
         }
         Entry entry = new Entry(module.name(), copy.file(), copy.source(), copy.sha256(), module.permanent(),
                 module.uses(), module.parameters());
-        live.put(module.name(), new Tracked(entry, module.filename(), false));
+        live.put(module.name(), new Tracked(entry, module.filename(), false, module.bundleId()));
         save();
     }
 
     private synchronized void going(ModuleView module) {
         Copy copy = coming.remove(module.name());
         Tracked t = live.get(module.name());
-        if (copy == null && t != null && !t.restoring() && module.filename().equals(t.loadedFrom())) {
-            // an unload of the LIVE module (a GOING after a failed load never was LIVE)
+        if (copy == null && t != null && !t.restoring() && module.bundleId() == t.bundleId()) {
+            // an unload of the LIVE module (a GOING after a failed load never was LIVE; the old
+            // instance's GOING after a replace is not the instance recorded now)
             live.remove(module.name());
         }
         save();

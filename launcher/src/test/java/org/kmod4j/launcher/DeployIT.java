@@ -2,6 +2,7 @@ package org.kmod4j.launcher;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.kmod4j.launcher.Kmod4jProcesses.ACPI;
 import static org.kmod4j.launcher.Kmod4jProcesses.CPUFREQ;
 import static org.kmod4j.launcher.Kmod4jProcesses.HELLO;
 import static org.kmod4j.launcher.Kmod4jProcesses.LSMOD_HEADER;
@@ -14,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.Rule;
 import org.junit.Test;
@@ -43,15 +45,15 @@ public class DeployIT {
             Run version = client(cwd, state, "modinfo", "-F", "version", "hello");
             assertEquals("0.1.0.SNAPSHOT\n", version.out());
 
-            // replace: unloaded, then the new version loaded
+            // replace: the new version takes over without downtime (ModuleContainer.replace)
             Path v2 = tmp.newFile("hello-v2.jar").toPath();
             Kmod4jProcesses.withVersion(Path.of(HELLO), v2, "0.2.0");
             Files.copy(v2, deploy.resolve("hello.jar"), StandardCopyOption.REPLACE_EXISTING);
-            String unloaded = "deploy: unloaded hello (hello.jar replaced)";
-            awaitDmesg(cwd, state, out -> out.contains(unloaded)
-                    && out.substring(out.indexOf(unloaded)).contains("deploy: loaded hello from hello.jar"), 15);
+            awaitDmesg(cwd, state, out -> out.contains("deploy: replaced hello from hello.jar"), 15);
             version = client(cwd, state, "modinfo", "-F", "version", "hello");
             assertEquals(version.toString(), "0.2.0\n", version.out());
+            Run dmesg = client(cwd, state, "dmesg");
+            assertFalse("a replace, not an unload and a load: " + dmesg, dmesg.out().contains("deploy: unloaded hello"));
 
             // a jar written slowly is not loaded while incomplete
             byte[] jar = Files.readAllBytes(Path.of(CPUFREQ));
@@ -75,6 +77,43 @@ public class DeployIT {
             String log = Files.readString(container.err);
             assertContains(log, "deploy: unloaded hello (hello.jar removed)");
             assertContains(log, "deploy: unloaded cpufreq (cpufreq.jar removed)");
+        }
+    }
+
+    @Test
+    public void aReplaceRefusedWhileTheModuleIsInUseIsRetriedUntilItsHolderGoes() throws Exception {
+        Path cwd = tmp.getRoot().toPath();
+        Path state = tmp.newFolder("state-busy").toPath();
+        Path deploy = tmp.newFolder("deploy-busy").toPath();
+        try (Container container = Kmod4jProcesses.start(state, cwd.resolve("logs-busy"), "--deploy-dir",
+                deploy.toString()).awaitReady()) {
+            Files.copy(Path.of(CPUFREQ), deploy.resolve("cpufreq.jar"));
+            awaitLsmod(cwd, state, out -> out.contains("\ncpufreq "), 15);
+            assertEquals(0, client(cwd, state, "insmod", ACPI).status()); // acpi_cpufreq holds cpufreq
+
+            Path v2 = deploy.resolve(".cpufreq.jar.part");
+            Kmod4jProcesses.withVersion(Path.of(CPUFREQ), v2, "0.2.0");
+            Files.move(v2, deploy.resolve("cpufreq.jar"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            String refused = "deploy: cpufreq.jar replaced: rmmod: ERROR: Module cpufreq is in use by: acpi_cpufreq"
+                    + " (retrying)";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (!Files.readString(container.err).contains(refused) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertContains(Files.readString(container.err), refused);
+
+            assertEquals(0, client(cwd, state, "rmmod", "acpi_cpufreq").status());
+            Run version = null;
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (System.nanoTime() < deadline) {
+                version = client(cwd, state, "modinfo", "-F", "version", "cpufreq");
+                if (version.out().equals("0.2.0\n")) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertEquals("version 2 loaded once the holder was gone: " + container.log(), "0.2.0\n", version.out());
         }
     }
 

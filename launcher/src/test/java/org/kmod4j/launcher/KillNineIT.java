@@ -31,8 +31,8 @@ import org.kmod4j.launcher.ModuleStateFile.Entry;
 
 /**
  * Fault test: {@code kill -9} (Process.destroyForcibly) of a running container while a client
- * script over the control socket loads and unloads modules (hello, cpufreq, acpi_cpufreq which
- * uses cpufreq) as fast as it can, and, every third round, while the container is still
+ * script over the control socket loads, replaces ({@code insmod --replace hello.jar}) and unloads
+ * modules (hello, cpufreq, acpi_cpufreq which uses cpufreq) as fast as it can, and, every third round, while the container is still
  * restoring. After every kill: {@code <state dir>/modules.state} parses, every entry's jar copy is
  * there with its recorded SHA-256; the restart restores exactly the recorded modules, and lsmod
  * shows them all Live (nothing stuck Loading or Unloading), with the state file rewritten to
@@ -84,6 +84,7 @@ public class KillNineIT {
                 }
                 for (int i = 0; i < 40; i++) {
                     script.append("insmod ").append(CPUFREQ).append("; insmod ").append(HELLO).append(" count=").append(i)
+                            .append("; insmod --replace ").append(HELLO).append(" count=").append(i + 1000)
                             .append("; insmod ").append(ACPI).append("; rmmod acpi_cpufreq; rmmod hello; rmmod cpufreq; ");
                 }
                 script.append("insmod ").append(CPUFREQ).append("; insmod ").append(ACPI);
@@ -106,7 +107,7 @@ public class KillNineIT {
             Run lsmod = client(cwd, state, "lsmod");
             assertEquals(recorded, liveModules(lsmod.out(), c));
         }
-        System.out.println("KillNineIT: " + ROUNDS + " kills during load/unload, " + killedInRestore + " during restore\n  "
+        System.out.println("KillNineIT: " + ROUNDS + " kills during load/replace/unload, " + killedInRestore + " during restore\n  "
                 + String.join("\n  ", history));
     }
 

@@ -92,7 +92,7 @@ public class LauncherIT {
     public void unknownCommandFails() throws Exception {
         Run run = kmod4j("nosuchcommand");
         assertEquals(1, run.status());
-        assertTrue(run.err(), run.err().startsWith("kmod4j: ERROR: nosuchcommand: Command not found"));
+        assertEquals("command not found: nosuchcommand\n", run.err());
     }
 
     private Run kmod4j(String script) throws IOException, InterruptedException {

@@ -64,8 +64,30 @@ public class RestartIT {
         }
         try (Container third = Kmod4jProcesses.start(state, logs, "--no-deploy").awaitReady()) {
             Run after = client(cwd, state, "lsmod");
+            // newest first: restored in dependency order, cpufreq before hello
             assertTrue(after.out(), after.out().matches("(?s)Module +Size  Used by +State\n"
-                    + "cpufreq +\\d+  0 \\[permanent\\] +Live\nhello +\\d+  0 +Live\n"));
+                    + "hello +\\d+  0 +Live\ncpufreq +\\d+  0 \\[permanent\\] +Live\n"));
+        }
+    }
+
+    /** The state follows a replace: the new instance is what a restart loads (the old one's GOING does not drop it). */
+    @Test
+    public void aRestartAfterAReplaceRestoresTheNewInstance() throws Exception {
+        Path state = tmp.newFolder("state-replace").toPath();
+        Path cwd = tmp.getRoot().toPath();
+        Path logs = cwd.resolve("logs-replace");
+        Path hello = Files.copy(Path.of(HELLO), tmp.newFolder("jars-replace").toPath().resolve("hello.jar"));
+        try (Container first = Kmod4jProcesses.start(state, logs, "--no-deploy").awaitReady()) {
+            Run script = client(cwd, state, "insmod " + hello + " greeting=one; insmod --replace " + hello + " greeting=two");
+            assertEquals(script.err(), 0, script.status());
+            assertContains(client(cwd, state, "modinfo", "-F", "parmvalue", "hello").out(), "greeting=two\n");
+            first.kill();
+        }
+        try (Container second = Kmod4jProcesses.start(state, logs, "--no-deploy").awaitReady()) {
+            assertContains(Files.readString(second.out), "restored from the last run: hello\n");
+            assertContains(client(cwd, state, "modinfo", "-F", "parmvalue", "hello").out(), "greeting=two\n");
+            Run lsmod = client(cwd, state, "lsmod");
+            assertTrue(lsmod.out(), lsmod.out().matches("(?s)Module +Size  Used by +State\nhello +\\d+  0 +Live\n"));
         }
     }
 }

@@ -16,8 +16,10 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Registers the kmod commands (scope {@code kmod}) as Gogo command services, one service per
- * command, all sharing one tracker of the {@link ModuleContainer} service; and the
- * {@link GogoSweep} notifier that drops an unloaded module's converters from Gogo.
+ * command, all sharing one tracker of the {@link ModuleContainer} service; the {@link GogoSweep}
+ * notifier that drops an unloaded module's converters from Gogo; and the shell commands that make
+ * Gogo speak kmod (help, exit/quit, the unknown-command answer, head/tail). A session whose
+ * {@code SCOPE} starts with {@code kmod:} (the launcher's) finds these before Gogo's own.
  */
 @Header(name = Constants.BUNDLE_ACTIVATOR, value = "${@class}")
 public final class CommandsActivator implements BundleActivator {
@@ -32,11 +34,17 @@ public final class CommandsActivator implements BundleActivator {
         tracker.open();
         ContainerAccess container = new ContainerAccess(tracker::getService);
         registrations = List.of(
-                register(context, "lsmod", new Lsmod(container)),
-                register(context, "insmod", new Insmod(container)),
-                register(context, "rmmod", new Rmmod(container)),
-                register(context, "modinfo", new Modinfo(container)),
-                register(context, "dmesg", new Dmesg(container)),
+                register(context, new Lsmod(container), "lsmod"),
+                register(context, new Insmod(container), "insmod"),
+                register(context, new Rmmod(container), "rmmod"),
+                register(context, new Modinfo(container), "modinfo"),
+                register(context, new Dmesg(container), "dmesg"),
+                // the shell around them: help, exit/quit, unknown commands, and the head/tail of pipes
+                register(context, new Help(), "help"),
+                register(context, new ShellExit(context), "exit", "quit"),
+                register(context, new CommandNotFound(), "default"),
+                register(context, new HeadTail(), "head", "tail"),
+                register(context, new ModuleNames(container), "__modules"),
                 context.registerService(ModuleNotifier.class, sweep = new GogoSweep(context), null));
     }
 
@@ -52,10 +60,10 @@ public final class CommandsActivator implements BundleActivator {
         }
     }
 
-    private static ServiceRegistration<?> register(BundleContext context, String function, Object command) {
+    private static ServiceRegistration<?> register(BundleContext context, Object command, String... functions) {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(CommandProcessor.COMMAND_SCOPE, ModuleHeaders.COMMAND_SCOPE);
-        properties.put(CommandProcessor.COMMAND_FUNCTION, new String[] {function});
+        properties.put(CommandProcessor.COMMAND_FUNCTION, functions);
         return context.registerService(Object.class, command, properties);
     }
 }

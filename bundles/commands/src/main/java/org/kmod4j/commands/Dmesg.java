@@ -8,9 +8,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
-import org.apache.felix.service.command.Parameter;
 import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleEvent;
+import org.kmod4j.shell.CommandErrors;
+import org.kmod4j.shell.KmodCommandLine;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code dmesg [-c|--clear] [-w|--follow]}: the container's kernel-style event log
@@ -21,6 +25,20 @@ import org.kmod4j.api.ModuleEvent;
  */
 public final class Dmesg {
 
+    @Command(name = "dmesg", description = "Print the container's kernel-style event log (loads, unloads, errors,"
+            + " vetoes, leaks, taints), oldest line first.")
+    static final class Options {
+        @Option(names = {"-c", "--clear"}, description = "Clear the log after printing it.")
+        boolean clear;
+
+        @Option(names = {"-w", "--follow"}, description = "Wait for new messages and print them as they come,"
+                + " until interrupted (Ctrl-C).")
+        boolean follow;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+        boolean help;
+    }
+
     private final ContainerAccess container;
 
     Dmesg(ContainerAccess container) {
@@ -29,13 +47,12 @@ public final class Dmesg {
 
     @Descriptor("print the container's kernel-style event log (loads, unloads, errors, vetoes, leaks, taints);"
             + " usage: dmesg [-c|--clear] [-w|--follow]")
-    public String dmesg(CommandSession session,
-            @Descriptor("clear the log after printing it")
-            @Parameter(names = {"-c", "--clear"}, presentValue = "true", absentValue = "false")
-            boolean clear,
-            @Descriptor("wait for new messages and print them as they come, until interrupted (Ctrl-C)")
-            @Parameter(names = {"-w", "--follow"}, presentValue = "true", absentValue = "false")
-            boolean follow) {
+    public String dmesg(CommandSession session, @Descriptor("[-c|--clear] [-w|--follow] [-h|--help]") String... arguments) {
+        Options options = new Options();
+        if (!KmodCommandLine.parse(session, options, arguments)) {
+            return null;
+        }
+        boolean clear = options.clear;
         ModuleContainer log;
         List<ModuleEvent> held;
         try {
@@ -44,7 +61,7 @@ public final class Dmesg {
         } catch (RuntimeException e) {
             throw CommandErrors.report(session, "dmesg", e);
         }
-        if (!follow) {
+        if (!options.follow) {
             List<String> lines = lines(held);
             return lines.isEmpty() ? null : String.join("\n", lines);
         }
@@ -52,7 +69,9 @@ public final class Dmesg {
         print(session, out, held);
         long from = held.isEmpty() ? 0 : held.get(held.size() - 1).sequence() + 1;
         BlockingQueue<ModuleEvent> pushed = new LinkedBlockingQueue<>();
-        try (AutoCloseable following = log.follow(from, pushed::add)) {
+        // Ctrl-C at the console interrupts this thread only; the command then returns quietly
+        try (AutoCloseable ctrlC = Terminal.onInterrupt(session, Thread.currentThread());
+                AutoCloseable following = log.follow(from, pushed::add)) {
             for (;;) {
                 List<ModuleEvent> batch = new ArrayList<>();
                 batch.add(pushed.take());
@@ -65,6 +84,7 @@ public final class Dmesg {
             throw CommandErrors.report(session, "dmesg", e instanceof RuntimeException ? (RuntimeException) e
                     : new IllegalStateException(e));
         }
+        Thread.interrupted(); // the interrupt was ours: do not leave it for the shell
         return null;
     }
 

@@ -1,19 +1,49 @@
 package org.kmod4j.commands;
 
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
-import org.apache.felix.service.command.Parameter;
+import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
+import org.kmod4j.api.ModuleException;
+import org.kmod4j.shell.CommandErrors;
+import org.kmod4j.shell.KmodCommandLine;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code insmod [--permanent] FILE [key=value ...]}: loads one module jar, no dependency
- * resolution (that is modprobe's job). Silent on success, like kmod's insmod.
+ * {@code insmod [--permanent] [--replace] FILE [key=value ...]}: loads one module jar, no
+ * dependency resolution (that is modprobe's job). Silent on success, like kmod's insmod. Options
+ * come before FILE; the words after it are the module's parameters. {@code --replace} replaces
+ * the loaded module of the jar's name without downtime ({@link org.kmod4j.api.ModuleContainer#replace}).
  */
 public final class Insmod {
+
+    @Command(name = "insmod", description = "Insert a module jar into the container (no dependencies: see modprobe).")
+    static final class Options {
+        @Option(names = {"-p", "--permanent"}, description = "Load as a permanent module (never unloadable).")
+        boolean permanent;
+
+        @Option(names = "--replace", description = "Replace the loaded module of that name without downtime"
+                + " (refused while modules are wired to it).")
+        boolean replace;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+        boolean help;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The module jar: a path, a file:"
+                + " URL, or mvn:group/artifact/version from the local Maven repository.")
+        String file;
+
+        @Parameters(index = "1..*", paramLabel = "key=value", description = "Module parameters (a bare key means an"
+                + " empty value).")
+        List<String> parameters = new ArrayList<>();
+    }
 
     private final ContainerAccess container;
 
@@ -21,22 +51,29 @@ public final class Insmod {
         this.container = container;
     }
 
-    @Descriptor("insert a module jar into the container: insmod [-p|--permanent] FILE [key=value ...]")
+    @Descriptor("insert a module jar into the container: insmod [-p|--permanent] [--replace] FILE [key=value ...]")
     public void insmod(CommandSession session,
-            @Descriptor("load as a permanent module (never unloadable)")
-            @Parameter(names = {"-p", "--permanent"}, presentValue = "true", absentValue = "false")
-            boolean permanent,
-            @Descriptor("FILE (the module jar: a path, a file: URL, or mvn:group/artifact/version from the local Maven repository),"
-                    + " then module parameters key=value"
-                    + " (a bare key means an empty value)") String... arguments) {
-        if (arguments.length == 0) {
+            @Descriptor("[-p|--permanent] [--replace] FILE [key=value ...]") String... arguments) {
+        Options options = new Options();
+        if (!KmodCommandLine.parse(session, options, true, arguments)) {
+            return;
+        }
+        if (options.file == null) {
             throw CommandErrors.usage(session, "insmod", "missing filename.");
         }
         try {
-            Path jar = ModuleArguments.file(session, arguments[0]);
-            List<String> parameters = Arrays.asList(arguments).subList(1, arguments.length);
-            LoadOptions options = LoadOptions.of(LoadOptions.parseParameters(parameters)).withPermanent(permanent);
-            container.get().load(jar, options);
+            if (options.file.isBlank()) {
+                throw new ModuleException(Errno.ENOENT, "could not load module '" + options.file
+                        + "': No such file or directory");
+            }
+            Path jar = ModuleArguments.file(session, options.file);
+            LoadOptions load = LoadOptions.of(LoadOptions.parseParameters(options.parameters))
+                    .withPermanent(options.permanent);
+            if (options.replace) {
+                container.get().replace(jar, load);
+            } else {
+                container.get().load(jar, load);
+            }
         } catch (RuntimeException e) {
             throw CommandErrors.report(session, "insmod", e);
         }

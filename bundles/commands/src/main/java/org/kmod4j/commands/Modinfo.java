@@ -8,7 +8,6 @@ import java.util.Optional;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
-import org.apache.felix.service.command.Parameter;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleContainer;
@@ -17,6 +16,12 @@ import org.kmod4j.api.ModuleInfo;
 import org.kmod4j.api.ParameterSpec;
 import org.kmod4j.api.SrcuDomain;
 import org.kmod4j.api.Taint;
+import org.kmod4j.shell.CommandErrors;
+import org.kmod4j.shell.KmodCommandLine;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code modinfo [-F field] NAME|FILE...}: kmod's {@code %-16s} "key: value" lines for a module
@@ -28,6 +33,20 @@ import org.kmod4j.api.Taint;
  */
 public final class Modinfo {
 
+    @Command(name = "modinfo", description = "Show information about a module jar or a loaded module (for a loaded"
+            + " module also state, refcnt, holders, taint and, per SRCU domain, grace periods and pending callbacks).")
+    static final class Options {
+        @Option(names = {"-F", "--field"}, paramLabel = "FIELD", description = "Print only this field's values, one"
+                + " per line (e.g. -F parm, -F srcu).")
+        String field = "";
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+        boolean help;
+
+        @Parameters(paramLabel = "NAME|FILE", description = "Loaded module names, or module jars (path or file: URL).")
+        List<String> modules = new ArrayList<>();
+    }
+
     private final ContainerAccess container;
 
     Modinfo(ContainerAccess container) {
@@ -38,18 +57,22 @@ public final class Modinfo {
             + " per SRCU domain grace periods and pending callbacks when loaded);"
             + " usage: modinfo [-F field] NAME|FILE...")
     public String modinfo(CommandSession session,
-            @Descriptor("print only this field's values, one per line (e.g. -F parm, -F srcu)")
-            @Parameter(names = {"-F", "--field"}, absentValue = "") String field,
-            @Descriptor("loaded module names or module jars (path or file: URL)") String... modules) {
+            @Descriptor("[-F FIELD] NAME|FILE...") String... arguments) {
+        Options options = new Options();
+        if (!KmodCommandLine.parse(session, options, arguments)) {
+            return null;
+        }
+        String field = options.field;
+        List<String> modules = options.modules;
         try {
-            if (modules.length == 0) {
+            if (modules.isEmpty()) {
                 throw new ModuleException(Errno.EINVAL, "missing module or filename.");
             }
             ModuleContainer kernel = container.get();
             StringBuilder out = new StringBuilder();
             for (String module : modules) {
                 List<String[]> lines = ModuleArguments.isModuleFilename(module)
-                        ? lines(kernel.inspect(ModuleArguments.file(session, module)))
+                        ? lines(ModuleArguments.inspect(session, kernel, module, "could not get modinfo from "))
                         : lines(loaded(kernel, module));
                 for (String[] line : lines) {
                     if (field.isEmpty()) {

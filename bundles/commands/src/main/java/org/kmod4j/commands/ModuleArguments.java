@@ -6,7 +6,9 @@ import java.nio.file.Paths;
 
 import org.apache.felix.service.command.CommandSession;
 import org.kmod4j.api.Errno;
+import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
+import org.kmod4j.api.ModuleInfo;
 
 /** How the commands read their arguments: module files and module names ({@code key=value}: {@link org.kmod4j.api.LoadOptions#parseParameters}). */
 final class ModuleArguments {
@@ -44,6 +46,21 @@ final class ModuleArguments {
             return (base == null ? Paths.get("").toAbsolutePath() : base).resolve(path).normalize();
         } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
             throw new ModuleException(Errno.ENOENT, "invalid module file '" + argument + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a module jar for rmmod or modinfo: a jar that cannot be read fails in the words of
+     * the command's own operation ({@code could not remove module FILE: ...}), with the errno
+     * (and the detail) of the failure; the container words it as a load.
+     */
+    static ModuleInfo inspect(CommandSession session, ModuleContainer container, String argument, String operation) {
+        try {
+            return container.inspect(file(session, argument));
+        } catch (ModuleException e) {
+            // kmod's words for ENOEXEC on a module file, strerror's for the rest
+            String what = e.errno() == Errno.ENOEXEC ? "Invalid module format" : e.errno().description();
+            throw new ModuleException(e.errno(), operation + argument + ": " + what, e);
         }
     }
 }

@@ -8,14 +8,37 @@ import org.apache.felix.service.command.Descriptor;
 import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.UnloadOptions;
+import org.kmod4j.shell.CommandErrors;
+import org.kmod4j.shell.KmodCommandLine;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code rmmod [-f|--force] [-w|--wait[=MS]] NAME|FILE...}: unloads modules. Like kmod's
  * rmmod it goes on with the remaining names after a failure and fails at the end. The wait
- * option (modprobe -r -w) retries while the module is in use; the options are parsed here
- * because Gogo's {@code @Parameter} has no optional values.
+ * option (modprobe -r -w) retries while the module is in use.
  */
 public final class Rmmod {
+
+    @Command(name = "rmmod", description = "Remove modules from the container.")
+    static final class Options {
+        @Option(names = {"-f", "--force"}, description = "Unload a module that still has references (taints R);"
+                + " holders still refuse.")
+        boolean force;
+
+        @Option(names = {"-w", "--wait"}, arity = "0..1", paramLabel = "MS", fallbackValue = ""
+                + UnloadOptions.DEFAULT_WAIT_MILLIS, description = "Retry while the module is in use, up to MS"
+                + " milliseconds (default " + UnloadOptions.DEFAULT_WAIT_MILLIS + "); give MS as -w=MS or --wait=MS.")
+        Long waitMillis;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+        boolean help;
+
+        @Parameters(paramLabel = "NAME|FILE", description = "Loaded module names, or module jars.")
+        List<String> names = new ArrayList<>();
+    }
 
     private final ContainerAccess container;
 
@@ -28,29 +51,29 @@ public final class Rmmod {
             + " with references (taints R), -w retries while it is in use (default "
             + UnloadOptions.DEFAULT_WAIT_MILLIS + " ms)")
     public void rmmod(CommandSession session,
-            @Descriptor("options, then module names or module jars") String... arguments) {
-        UnloadOptions options = UnloadOptions.defaults();
-        List<String> names = new ArrayList<>();
-        boolean optionsDone = false;
-        for (String argument : arguments) {
-            if (!optionsDone && argument.startsWith("-")) {
-                options = option(session, options, argument);
-                if (argument.equals("--")) {
-                    optionsDone = true;
-                }
-            } else {
-                names.add(argument);
-            }
+            @Descriptor("[-f|--force] [-w|--wait[=MS]] NAME|FILE...") String... arguments) {
+        Options parsed = new Options();
+        if (!KmodCommandLine.parse(session, parsed, arguments)) {
+            return;
         }
-        if (names.isEmpty()) {
+        if (parsed.names.isEmpty()) {
             throw CommandErrors.usage(session, "rmmod", "missing module name.");
         }
+        UnloadOptions options;
+        try {
+            options = UnloadOptions.defaults().withForce(parsed.force);
+            if (parsed.waitMillis != null) {
+                options = options.withWaitMillis(parsed.waitMillis);
+            }
+        } catch (ModuleException e) {
+            throw CommandErrors.report(session, "rmmod", e);
+        }
         RuntimeException failure = null;
-        for (String name : names) {
+        for (String name : parsed.names) {
             try {
                 ModuleContainer modules = container.get();
                 String module = ModuleArguments.isModuleFilename(name)
-                        ? modules.inspect(ModuleArguments.file(session, name)).name()
+                        ? ModuleArguments.inspect(session, modules, name, "could not remove module ").name()
                         : name;
                 modules.unload(module, options);
             } catch (RuntimeException e) {
@@ -62,31 +85,6 @@ public final class Rmmod {
         }
         if (failure != null) {
             throw CommandErrors.report(session, "rmmod", failure);
-        }
-    }
-
-    private static UnloadOptions option(CommandSession session, UnloadOptions options, String argument) {
-        switch (argument) {
-            case "--":
-                return options;
-            case "-f":
-            case "--force":
-                return options.withForce(true);
-            case "-w":
-            case "--wait":
-                return options.withWaitMillis(UnloadOptions.DEFAULT_WAIT_MILLIS);
-            default:
-                if (argument.startsWith("--wait=") || argument.startsWith("-w=")) {
-                    String millis = argument.substring(argument.indexOf('=') + 1);
-                    try {
-                        return options.withWaitMillis(Long.parseLong(millis));
-                    } catch (NumberFormatException e) {
-                        throw CommandErrors.usage(session, "rmmod", "invalid wait time '" + millis + "' (milliseconds)");
-                    } catch (ModuleException e) {
-                        throw CommandErrors.report(session, "rmmod", e);
-                    }
-                }
-                throw CommandErrors.usage(session, "rmmod", "unrecognized option '" + argument + "'");
         }
     }
 }

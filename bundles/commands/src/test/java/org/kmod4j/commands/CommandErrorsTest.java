@@ -1,5 +1,7 @@
 package org.kmod4j.commands;
 
+import org.kmod4j.shell.CommandErrors;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertSame;
@@ -93,14 +95,14 @@ public class CommandErrorsTest {
         assertEquals(Errno.EINVAL, ((ModuleException) console.failure).errno());
 
         Insmod insmod = new Insmod(new ContainerAccess(() -> container));
-        Captured script = capture(() -> insmod.insmod(Fakes.session(Map.of()), false));
+        Captured script = capture(() -> insmod.insmod(Fakes.session(Map.of())));
         assertEquals("insmod: ERROR: missing filename." + System.lineSeparator(), script.err);
     }
 
     @Test
     public void aMissingContainerIsReportedToo() {
         Lsmod lsmod = new Lsmod(new ContainerAccess(() -> null));
-        Captured c = capture(() -> lsmod.lsmod(Fakes.console(), false));
+        Captured c = capture(() -> lsmod.lsmod(Fakes.console()));
         assertTrue(c.failure.toString(), c.failure.toString().startsWith("lsmod: ERROR: the kmod4j container is not running"));
         assertEquals(Errno.ENODEV, ((ModuleException) c.failure).errno());
     }

@@ -26,14 +26,14 @@ public class DmesgTest {
 
     @Test
     public void printsTheLogAndClearsItWithC() {
-        assertNull("empty log prints nothing", dmesg.dmesg(Fakes.session(Map.of()), false, false));
+        assertNull("empty log prints nothing", dmesg.dmesg(Fakes.session(Map.of())));
         container.log.info("hello: loaded");
         container.log.log(ModuleEvent.Level.DEBUG, "hello: grace period started");
         container.log.info("hello: unloaded");
         assertEquals("debug events are not printed", "hello: loaded\nhello: unloaded",
-                unstamped(dmesg.dmesg(Fakes.session(Map.of()), false, false)));
+                unstamped(dmesg.dmesg(Fakes.session(Map.of()))));
         assertEquals(2, container.dmesg().size());
-        assertEquals("hello: loaded\nhello: unloaded", unstamped(dmesg.dmesg(Fakes.session(Map.of()), true, false)));
+        assertEquals("hello: loaded\nhello: unloaded", unstamped(dmesg.dmesg(Fakes.session(Map.of()), "-c")));
         assertTrue("-c cleared the log", container.dmesg().isEmpty());
     }
 
@@ -47,7 +47,7 @@ public class DmesgTest {
         System.setOut(out);
         Thread follower;
         try {
-            follower = new Thread(() -> results.add(String.valueOf(dmesg.dmesg(Fakes.session(Map.of()), false, true))));
+            follower = new Thread(() -> results.add(String.valueOf(dmesg.dmesg(Fakes.session(Map.of()), "-w"))));
             follower.start();
             awaitOutput(bytes, "old");
             container.log.info("new one");
@@ -71,7 +71,7 @@ public class DmesgTest {
         PrintStream saved = System.out;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        Thread follower = new Thread(() -> dmesg.dmesg(Fakes.session(Map.of()), true, true));
+        Thread follower = new Thread(() -> dmesg.dmesg(Fakes.session(Map.of()), "-c", "-w"));
         try {
             follower.start();
             awaitOutput(bytes, "old");

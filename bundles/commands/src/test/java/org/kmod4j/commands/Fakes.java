@@ -1,7 +1,9 @@
 package org.kmod4j.commands;
 
+
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -32,6 +34,7 @@ import org.kmod4j.api.UnloadOptions;
 import org.kmod4j.core.KernelEvent;
 import org.kmod4j.core.KernelLog;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 
 /** Hand-written fakes of the container API and of a Gogo session for the commands' unit tests. */
 final class Fakes {
@@ -59,7 +62,7 @@ final class Fakes {
     /** The console session as gogo.jline's shell sets it up (it has a line reader). */
     static CommandSession console() {
         Map<String, Object> variables = new HashMap<>();
-        variables.put(CommandErrors.CONSOLE_READER, new Object());
+        variables.put(".reader", new Object()); // gogo.jline's Shell.VAR_READER
         return session(variables);
     }
 
@@ -128,6 +131,7 @@ final class Fakes {
         @Override public void put() { }
         @Override public ModuleRef get() { throw new UnsupportedOperationException(); }
         @Override public ModuleGuard enter() { throw new UnsupportedOperationException(); }
+        @Override public <T> T guarded(Class<T> type, T target) { throw new UnsupportedOperationException(); }
         @Override public SrcuDomain domain() { return domains.get("default"); }
         @Override public Map<String, SrcuDomain> domains() { return domains; }
     }
@@ -154,6 +158,14 @@ final class Fakes {
                     () -> new ModuleException(Errno.ENOENT, "Module " + name + " is not currently loaded"));
             modules.remove(module);
             unloaded.add(name);
+        }
+
+        @Override public Module replace(Path jar, LoadOptions options) {
+            throw new ModuleException(Errno.ENOEXEC, "could not insert module " + jar + ": Invalid module format");
+        }
+
+        @Override public <T> T service(BundleContext consumer, Class<T> type, String filter, Duration wait) {
+            throw new UnsupportedOperationException();
         }
 
         @Override public List<Module> requestModule(String nameOrAlias) { throw new UnsupportedOperationException(); }

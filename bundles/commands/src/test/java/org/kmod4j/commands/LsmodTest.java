@@ -29,18 +29,32 @@ public class LsmodTest {
     @Test
     public void wideTerminalKeepsKmodsFormat() {
         cpufreqAndFriends();
-        String text = lsmod.lsmod(Fakes.session(Map.of("COLUMNS", "200")), false);
+        String text = lsmod.lsmod(Fakes.session(Map.of("COLUMNS", "200")));
         assertEquals(""
                 + "Module                  Size  Used by                                  State\n"
-                + "hello                   5004  0                                        Live\n"
+                + "acpi_cpufreq            3406  0                                        Live\n"
                 + "cpufreq                 3908  3 acpi_cpufreq,intel_pstate,powernow_k8  Live\n"
-                + "acpi_cpufreq            3406  0                                        Live", text);
+                + "hello                   5004  0                                        Live", text);
+    }
+
+    @Test
+    public void outsideTheConsoleEveryNameIsWholeAndTheNewestComesFirst() {
+        cpufreqAndFriends();
+        container.add("a_module_with_a_rather_long_name_that_would_not_fit").holders.add(
+                "another_module_whose_name_is_long_as_well_" + "x".repeat(40));
+        String text = lsmod.lsmod(Fakes.session(Map.of()));
+        String[] lines = text.split("\n");
+        assertEquals(5, lines.length);
+        assertTrue(lines[1], lines[1].startsWith("a_module_with_a_rather_long_name_that_would_not_fit"));
+        assertTrue(lines[1], lines[1].contains("another_module_whose_name_is_long_as_well_" + "x".repeat(40) + "  Live"));
+        assertTrue(lines[4], lines[4].startsWith("hello "));
+        assertTrue(text, !text.contains("\u2026") && !text.contains("..."));
     }
 
     @Test
     public void usedByIsCutWithAnEllipsisToTheTerminalWidth() {
         cpufreqAndFriends();
-        String text = lsmod.lsmod(Fakes.session(Map.of("COLUMNS", "50")), false);
+        String text = lsmod.lsmod(Fakes.session(Map.of("COLUMNS", "50")));
         String[] lines = text.split("\n");
         for (String line : lines) {
             assertTrue("no line wider than 50: [" + line + "] " + line.length(), line.length() <= 50);
@@ -50,7 +64,7 @@ public class LsmodTest {
         String cell = "3 acpi_cpufreq,intel".substring(0, 13 - ellipsis.length()) + ellipsis;
         assertEquals("Module                  Size  " + String.format("%-13s", "Used by") + "  State", lines[0]);
         assertEquals("cpufreq                 3908  " + cell + "  Live", lines[2]);
-        assertEquals("hello                   5004  " + String.format("%-13s", "0") + "  Live", lines[1]);
+        assertEquals("hello                   5004  " + String.format("%-13s", "0") + "  Live", lines[3]);
     }
 
     @Test
@@ -88,17 +102,17 @@ public class LsmodTest {
         pinned.taints.add(Taint.FORCED_RMMOD);
         pinned.taints.add(Taint.PROPRIETARY_MODULE);
         container.taints.add(Taint.WARN);
-        String text = lsmod.lsmod(Fakes.session(Map.of("COLUMNS", "10")), true);
+        String text = lsmod.lsmod(Fakes.session(Map.of("COLUMNS", "10")), "--no-format");
         assertEquals(""
-                + "hello\t5004\t0\t-\tLive\t-\n"
-                + "cpufreq\t3908\t3\tacpi_cpufreq,intel_pstate,powernow_k8\tLive\t-\n"
+                + "pinned\t77\t-1\t[permanent]\tUnloading\tPR\n"
                 + "acpi_cpufreq\t3406\t0\t-\tLive\t-\n"
-                + "pinned\t77\t-1\t[permanent]\tUnloading\tPR", text);
+                + "cpufreq\t3908\t3\tacpi_cpufreq,intel_pstate,powernow_k8\tLive\t-\n"
+                + "hello\t5004\t0\t-\tLive\t-", text);
     }
 
     @Test
     public void noFormatWithoutModulesPrintsNothing() {
-        assertNull(lsmod.lsmod(Fakes.session(Map.of()), true));
+        assertNull(lsmod.lsmod(Fakes.session(Map.of()), "--no-format"));
     }
 
     @Test
@@ -108,7 +122,7 @@ public class LsmodTest {
         Fakes.FakeModule m = container.add("m");
         m.taints.add(Taint.WARN);
         m.permanent = true;
-        String text = lsmod.lsmod(Fakes.session(Map.of()), false);
+        String text = lsmod.lsmod(Fakes.session(Map.of()));
         assertEquals(""
                 + "Tainted: RW\n"
                 + "Module                  Size  Used by        State\n"

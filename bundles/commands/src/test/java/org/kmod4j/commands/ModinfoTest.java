@@ -1,5 +1,7 @@
 package org.kmod4j.commands;
 
+import org.kmod4j.shell.CommandErrors;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
@@ -20,7 +22,7 @@ public class ModinfoTest {
         m.domains.put("events", new Fakes.FakeDomain("events", 12, 3, true));
         m.holders.add("tm_y");
         m.refcount = 1;
-        String text = modinfo.modinfo(Fakes.session(Map.of()), "", "tm_x");
+        String text = modinfo.modinfo(Fakes.session(Map.of()), "tm_x");
         List<String> lines = List.of(text.split("\n"));
         assertTrue(text, lines.contains("signer:"));
         assertTrue(text, lines.contains("holders:        tm_y"));
@@ -35,8 +37,8 @@ public class ModinfoTest {
     public void fieldSelectsSrcuLines() {
         Fakes.FakeModule m = container.add("tm_x");
         m.domains.put("default", new Fakes.FakeDomain("default", 2, 1, true));
-        assertEquals("default gp=2 pending=1 callbacks=yes", modinfo.modinfo(Fakes.session(Map.of()), "srcu", "tm_x"));
-        assertEquals("tm_x", modinfo.modinfo(Fakes.session(Map.of()), "name", "tm_x"));
+        assertEquals("default gp=2 pending=1 callbacks=yes", modinfo.modinfo(Fakes.session(Map.of()), "-F", "srcu", "tm_x"));
+        assertEquals("tm_x", modinfo.modinfo(Fakes.session(Map.of()), "-F", "name", "tm_x"));
     }
 
     @Test
@@ -44,7 +46,7 @@ public class ModinfoTest {
         Fakes.FakeModule m = container.add("tm_x");
         m.domains.clear();
         CommandErrorsTest.Captured c = CommandErrorsTest.capture(
-                () -> modinfo.modinfo(Fakes.console(), "", "nosuch"));
+                () -> modinfo.modinfo(Fakes.console(), "nosuch"));
         assertEquals("", c.err);
         assertEquals("modinfo: ERROR: Module nosuch not found.", c.failure.toString());
     }

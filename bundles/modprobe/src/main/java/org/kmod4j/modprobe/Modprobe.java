@@ -58,6 +58,32 @@ final class Modprobe {
         this.executor = executor;
     }
 
+    /** This modprobe on another modules folder ({@code modprobe -d DIR}), sharing the rest. */
+    Modprobe withModulesDir(Path dir) {
+        Environment base = env;
+        return new Modprobe(new Environment() {
+            @Override
+            public ModuleContainer container() {
+                return base.container();
+            }
+
+            @Override
+            public Bundle[] bundles() {
+                return base.bundles();
+            }
+
+            @Override
+            public Path modulesDir() {
+                return dir;
+            }
+
+            @Override
+            public Path configFile() {
+                return base.configFile();
+            }
+        }, executor);
+    }
+
     /** The index of the modules folder, re-read when depmod rewrote it. */
     ModuleIndex index() {
         Path dir = env.modulesDir().toAbsolutePath().normalize();
@@ -97,6 +123,10 @@ final class Modprobe {
             for (String name : o.modules) {
                 new ModprobeRemove(this, env).remove(name, o, conf, out, warn);
             }
+            return result;
+        }
+        if (o.replace) {
+            result.add(replace(o.modules.get(0), o.parameters, o, conf));
             return result;
         }
         ModuleException failure = null;
@@ -190,6 +220,25 @@ final class Modprobe {
     private static ModuleException blacklistError(String module, String request) {
         return new ModuleException(Errno.EPERM, "could not insert '" + module + "': Module is blacklisted"
                 + (module.equals(request) ? "" : " (requested as " + request + ")"));
+    }
+
+    // ---- replace ---------------------------------------------------------------------------
+
+    /**
+     * {@code modprobe --replace NAME [k=v ...]}: the loaded module NAME is replaced by its jar in
+     * the index, with the options of modprobe.d and the command line, without downtime. Its
+     * dependencies are loaded already (the old instance holds them); the container refuses the
+     * replace while other modules are wired to NAME.
+     */
+    private Module replace(String nameOrAlias, Map<String, String> parameters, ModprobeOptions o, ModprobeConfig conf) {
+        Lookup lookup = lookup(nameOrAlias, o, conf);
+        if (lookup.entries.isEmpty()) {
+            throw new ModuleException(Errno.ENOENT, "Module " + nameOrAlias + " not found in directory " + index().dir);
+        }
+        IndexEntry target = lookup.entries.get(0);
+        Map<String, String> params = new LinkedHashMap<>(conf.options(target.name));
+        params.putAll(parameters);
+        return env.container().replace(target.path, LoadOptions.of(params));
     }
 
     // ---- insert ----------------------------------------------------------------------------

@@ -28,8 +28,9 @@ import org.osgi.util.tracker.ServiceTracker;
  * by name or alias with dependencies) and, when Gogo is present, the commands {@code kmod:modprobe}
  * and {@code kmod:depmod}.
  *
- * <p>Framework properties: {@value #MODULES_DIR} (the folder depmod indexes; default
- * {@code <kmod4j.state.dir>/modules}) and {@value #CONF} (default
+ * <p>Framework properties: {@value #MODULES_DIR} (the modules directory, the analogue of
+ * {@code /lib/modules}: the folder {@code depmod} indexes and {@code modprobe} reads; default
+ * {@code ./modules} of the process) and {@value #CONF} (default
  * {@code <kmod4j.state.dir>/modprobe.conf}). {@code kmod4j.state.dir} defaults, as in the
  * container, to {@code <org.osgi.framework.storage>/kmod4j} ({@code felix-cache/kmod4j}).
  */
@@ -67,7 +68,7 @@ public final class ModprobeActivator implements BundleActivator {
         if (gogoPresent()) {
             Hashtable<String, Object> props = new Hashtable<>();
             props.put("osgi.command.scope", ModuleHeaders.COMMAND_SCOPE);
-            props.put("osgi.command.function", new String[] {"modprobe", "depmod"});
+            props.put("osgi.command.function", new String[] {"modprobe", "depmod", "__modprobe_names"});
             registrations.add(context.registerService(Object.class, new ModprobeCommands(modprobe), props));
         }
     }
@@ -114,7 +115,8 @@ public final class ModprobeActivator implements BundleActivator {
 
             @Override
             public Path modulesDir() {
-                return path(context, MODULES_DIR, "modules");
+                String dir = context.getProperty(MODULES_DIR);
+                return Paths.get(dir == null || dir.isBlank() ? "modules" : dir.trim()).toAbsolutePath().normalize();
             }
 
             @Override

@@ -1,5 +1,6 @@
 package org.kmod4j.modprobe;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,20 +10,60 @@ import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.ModuleException;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
 /**
  * modprobe's command line: {@code modprobe [-n] [--first-time] [-D] [-r] [-w MS] [-b] [-a]
- * NAME|ALIAS [key=value ...]}. Without {@code -a} (and without {@code -r}) the first operand
- * is the module and the rest are its parameters; with {@code -a} or {@code -r} every operand
- * is a module.
+ * [-d DIR] [--replace] NAME|ALIAS [key=value ...]}, parsed by picocli. Options end at the first operand (as
+ * in kmod); without {@code -a} (and without {@code -r}) the first operand is the module and the
+ * rest are its parameters; with {@code -a} or {@code -r} every operand is a module.
  */
+@Command(name = "modprobe", description = "Add a module with the modules it depends on, or remove one (-r) with the"
+        + " dependencies nobody uses any more. NAME is looked up in the index depmod wrote (the modules directory,"
+        + " or -d DIR), by name, then by alias.")
 final class ModprobeOptions {
+    @Option(names = {"-n", "--dry-run", "--show"}, description = "Print what would be loaded; load nothing.")
     boolean dryRun;
+
+    @Option(names = "--first-time", description = "Fail if the module is already loaded (or, with -r, not loaded).")
     boolean firstTime;
+
+    @Option(names = {"-D", "--show-depends"}, description = "Print the insmod lines of the module and its"
+            + " dependencies, loaded or not.")
     boolean showDepends;
+
+    @Option(names = {"-r", "--remove"}, description = "Remove the modules, then their dependencies nobody uses.")
     boolean remove;
+
+    @Option(names = "--replace", description = "Replace the loaded module by the index's jar without downtime"
+            + " (ModuleContainer.replace).")
+    boolean replace;
+
+    @Option(names = {"-b", "--use-blacklist"}, description = "Apply modprobe.conf's blacklist to names too, not only"
+            + " to aliases.")
     boolean applyBlacklist;
+
+    @Option(names = {"-a", "--all"}, description = "Every operand is a module (no parameters).")
     boolean all;
+
+    @Option(names = {"-w", "--wait"}, paramLabel = "MS", description = "With -r: retry while a module is in use, up"
+            + " to MS milliseconds.")
     long waitMillis;
+
+    @Option(names = {"-d", "--dirname"}, paramLabel = "DIR", description = "The modules directory to read (its"
+            + " index.xml, written by depmod DIR) instead of kmod4j.modules.dir.")
+    Path dir;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+    boolean help;
+
+    @Parameters(paramLabel = "NAME|ALIAS [key=value...]", description = "The module, then its parameters; with -a or"
+            + " -r, modules.")
+    List<String> operands = new ArrayList<>();
+
     final List<String> modules = new ArrayList<>();
     final Map<String, String> parameters = new LinkedHashMap<>();
 
@@ -30,98 +71,55 @@ final class ModprobeOptions {
         return new ModprobeOptions();
     }
 
-    /** A copy for a soft dependency: same dry-run and blacklist policy, no first-time, no parameters. */
+    /** A copy for a soft dependency: same dry-run, blacklist policy and directory, no first-time, no parameters. */
     ModprobeOptions forSoftdep() {
         ModprobeOptions o = new ModprobeOptions();
         o.dryRun = dryRun;
         o.showDepends = showDepends;
         o.applyBlacklist = applyBlacklist;
+        o.dir = dir;
         return o;
     }
 
+    /** Parses a command line outside a shell session: a bad one is EINVAL with the parser's words. */
     static ModprobeOptions parse(String... arguments) {
         ModprobeOptions o = new ModprobeOptions();
-        List<String> operands = new ArrayList<>();
-        boolean optionsDone = false;
-        for (int i = 0; i < arguments.length; i++) {
-            String a = arguments[i];
-            if (optionsDone || !a.startsWith("-") || a.equals("-")) {
-                operands.add(a);
-                if (!o.all && !o.remove) {
-                    // kmod stops option parsing at the module name: the rest are its parameters
-                    optionsDone = true;
-                }
-                continue;
-            }
-            switch (a) {
-                case "--":
-                    optionsDone = true;
-                    break;
-                case "-n":
-                case "--dry-run":
-                case "--show":
-                    o.dryRun = true;
-                    break;
-                case "--first-time":
-                    o.firstTime = true;
-                    break;
-                case "-D":
-                case "--show-depends":
-                    o.showDepends = true;
-                    break;
-                case "-r":
-                case "--remove":
-                    o.remove = true;
-                    break;
-                case "-b":
-                case "--use-blacklist":
-                    o.applyBlacklist = true;
-                    break;
-                case "-a":
-                case "--all":
-                    o.all = true;
-                    break;
-                case "-w":
-                case "--wait":
-                    if (i + 1 >= arguments.length) {
-                        throw new ModuleException(Errno.EINVAL, "option '" + a + "' requires a value (milliseconds)");
-                    }
-                    o.waitMillis = millis(arguments[++i]);
-                    break;
-                default:
-                    if (a.startsWith("--wait=") || a.startsWith("-w=")) {
-                        o.waitMillis = millis(a.substring(a.indexOf('=') + 1));
-                    } else if (a.startsWith("-w") && a.length() > 2 && Character.isDigit(a.charAt(2))) {
-                        o.waitMillis = millis(a.substring(2));
-                    } else {
-                        throw new ModuleException(Errno.EINVAL, "unrecognized option '" + a + "'");
-                    }
-            }
+        CommandLine cli = new CommandLine(o);
+        cli.setStopAtPositional(true);
+        try {
+            cli.parseArgs(arguments);
+        } catch (CommandLine.ParameterException e) {
+            throw new ModuleException(Errno.EINVAL, e.getMessage(), e);
         }
+        return o.finish();
+    }
+
+    /**
+     * Splits the operands into modules and parameters and checks what the parser cannot.
+     *
+     * @return this
+     */
+    ModprobeOptions finish() {
         if (operands.isEmpty()) {
             throw new ModuleException(Errno.EINVAL, "missing parameters. See -h.");
         }
-        if (o.all || o.remove) {
-            o.modules.addAll(operands);
+        modules.clear();
+        parameters.clear();
+        if (all || remove) {
+            modules.addAll(operands);
         } else {
-            o.modules.add(operands.get(0));
-            o.parameters.putAll(LoadOptions.parseParameters(operands.subList(1, operands.size())));
+            modules.add(operands.get(0));
+            parameters.putAll(LoadOptions.parseParameters(operands.subList(1, operands.size())));
         }
-        if (o.waitMillis > 0 && !o.remove) {
+        if (waitMillis < 0) {
+            throw new ModuleException(Errno.EINVAL, "invalid wait time '" + waitMillis + "' (milliseconds)");
+        }
+        if (replace && (remove || all || dryRun || showDepends)) {
+            throw new ModuleException(Errno.EINVAL, "--replace cannot be combined with -r, -a, -n or -D");
+        }
+        if (waitMillis > 0 && !remove) {
             throw new ModuleException(Errno.EINVAL, "-w/--wait only applies to -r/--remove");
         }
-        return o;
-    }
-
-    private static long millis(String s) {
-        try {
-            long v = Long.parseLong(s);
-            if (v < 0) {
-                throw new NumberFormatException();
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new ModuleException(Errno.EINVAL, "invalid wait time '" + s + "' (milliseconds)");
-        }
+        return this;
     }
 }

@@ -17,8 +17,8 @@ import aQute.bnd.osgi.resource.ResourceBuilder;
  * depmod's per-module metadata as a custom capability in namespace {@value #NAMESPACE}:
  * {@code name}, {@code alias} (Module-Alias patterns) and {@code softdep} (Module-Softdep) as
  * the container reads them ({@link ModuleContainer#inspect}: one name rule, one header parser),
- * and {@code size}/{@code lastmodified} of the jar, which the next depmod uses to reuse the entry
- * of an unchanged jar.
+ * and {@code size}/{@code lastmodified} of the jar and the Java {@code release} it was described
+ * for, which the next depmod uses to reuse the entry of an unchanged jar.
  */
 final class ModuleAnalyzer implements SimpleIndexer.FileAnalyzer {
     static final String NAMESPACE = "kmod4j.module";
@@ -27,6 +27,8 @@ final class ModuleAnalyzer implements SimpleIndexer.FileAnalyzer {
     static final String SOFTDEP = "softdep";
     static final String SIZE = "size";
     static final String LAST_MODIFIED = "lastmodified";
+    /** The Java release the entry was written for: its requirements are that release's. */
+    static final String RELEASE = "release";
 
     private final Function<Path, ModuleInfo> inspect;
 
@@ -49,6 +51,7 @@ final class ModuleAnalyzer implements SimpleIndexer.FileAnalyzer {
         }
         cap.addAttribute(SIZE, Files.size(file.toPath()));
         cap.addAttribute(LAST_MODIFIED, Files.getLastModifiedTime(file.toPath()).toMillis());
+        cap.addAttribute(RELEASE, (long) ModuleIndex.RELEASE);
         resource.addCapability(cap);
     }
 }

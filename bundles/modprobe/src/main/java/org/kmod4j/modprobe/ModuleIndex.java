@@ -1,6 +1,7 @@
 package org.kmod4j.modprobe;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -11,6 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -18,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -27,6 +33,7 @@ import org.kmod4j.api.ModuleInfo;
 import org.osgi.resource.Capability;
 import org.osgi.resource.Resource;
 
+import aQute.bnd.osgi.Domain;
 import aQute.bnd.osgi.repository.ResourcesRepository;
 import aQute.bnd.osgi.repository.XMLResourceGenerator;
 import aQute.bnd.osgi.repository.XMLResourceParser;
@@ -44,6 +51,8 @@ final class ModuleIndex {
     /** Folders with at least this many jars get progress lines. */
     static final int PROGRESS_THRESHOLD = 100;
     static final int PROGRESS_EVERY = 50;
+    /** The Java release the index describes the jars for (see {@link RuntimeManifest}). */
+    static final int RELEASE = Runtime.version().feature();
 
     final Path dir;
     final List<IndexEntry> entries;
@@ -278,11 +287,28 @@ final class ModuleIndex {
         return out;
     }
 
+    private static String sha256(Path jar) throws IOException, NoSuchAlgorithmException {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = new DigestInputStream(Files.newInputStream(jar), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        StringBuilder hex = new StringBuilder();
+        for (byte b : digest.digest()) {
+            hex.append(String.format("%02x", b));
+        }
+        return hex.toString();
+    }
+
+    /** An entry of the previous index, if its jar is unchanged and it was written for this Java release. */
     private static Resource unchanged(Resource old, Path jar) {
         if (old == null) {
             return null;
         }
         Map<String, Object> attrs = moduleCapability(old).getAttributes();
+        if (!(attrs.get(ModuleAnalyzer.RELEASE) instanceof Number)
+                || ((Number) attrs.get(ModuleAnalyzer.RELEASE)).intValue() != RELEASE) {
+            return null;
+        }
         try {
             long size = Files.size(jar);
             long mtime = Files.getLastModifiedTime(jar).toMillis();
@@ -297,13 +323,24 @@ final class ModuleIndex {
         return null;
     }
 
+    /**
+     * A jar's resource as the framework will see it on this Java ({@link RuntimeManifest}), with
+     * its osgi.content capability (url relative to the folder, SHA-256, size) and the module
+     * capability.
+     */
     private static Resource analyse(Path jar, URI base, ModuleAnalyzer analyzer, List<String> skipped) {
         try {
             ResourceBuilder builder = new ResourceBuilder();
-            if (!builder.addFile(jar.toFile(), base.relativize(jar.toUri()))) {
+            Manifest manifest;
+            try (JarFile file = new JarFile(jar.toFile(), false)) {
+                manifest = RuntimeManifest.read(file, RELEASE);
+            }
+            if (manifest == null || !builder.addManifest(Domain.domain(manifest))) {
                 skipped.add(jar + ": not a bundle");
                 return null;
             }
+            builder.addContentCapability(base.relativize(jar.toUri()), sha256(jar), Files.size(jar),
+                    aQute.bnd.osgi.Constants.MIME_TYPE_BUNDLE);
             analyzer.analyzeFile(jar.toFile(), builder);
             Resource r = builder.build();
             if (moduleCapability(r) == null) {

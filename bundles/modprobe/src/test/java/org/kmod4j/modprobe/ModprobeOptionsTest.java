@@ -32,6 +32,22 @@ public class ModprobeOptionsTest {
     }
 
     @Test
+    public void replaceTakesOneNameAndItsParameters() {
+        ModprobeOptions o = ModprobeOptions.parse("--replace", "mp_a", "k=v");
+        assertTrue(o.replace);
+        assertEquals(List.of("mp_a"), o.modules);
+        assertEquals(Map.of("k", "v"), o.parameters);
+        for (String[] args : new String[][] {{"--replace", "-r", "a"}, {"-n", "--replace", "a"}, {"-a", "--replace", "a"}}) {
+            try {
+                ModprobeOptions.parse(args);
+                fail(String.join(" ", args));
+            } catch (ModuleException e) {
+                assertEquals(String.join(" ", args), org.kmod4j.api.Errno.EINVAL, e.errno());
+            }
+        }
+    }
+
+    @Test
     public void errors() {
         for (String[] args : new String[][] {{}, {"-x", "a"}, {"-w", "5", "a"}, {"-r", "-w", "soon", "a"}, {"a", "=v"}}) {
             try {

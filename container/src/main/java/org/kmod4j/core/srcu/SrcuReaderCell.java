@@ -54,10 +54,18 @@ final class SrcuReaderCell {
     /** Weak, so a cell never keeps a dead thread's object alive; a cleared owner is dead. */
     private volatile WeakReference<Thread> owner;
 
+    /** This cell's two ranks as objects, so a guarded proxy call can unlock without a lookup. */
+    final SrcuLane lane0 = new SrcuLane(this, 0);
+    final SrcuLane lane1 = new SrcuLane(this, 1);
+
     SrcuReaderCell(int id, Thread owner) {
         this.id = id;
         this.tokenBase = id << 1;
         this.owner = new WeakReference<>(owner);
+    }
+
+    SrcuLane lane(int idx) {
+        return idx == 0 ? lane0 : lane1;
     }
 
     /** Owner only. A full fence follows, in {@link SrcuStruct#readLock(SrcuReaderCell)}. */

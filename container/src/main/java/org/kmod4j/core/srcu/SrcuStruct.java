@@ -256,6 +256,15 @@ public final class SrcuStruct implements SrcuDomain {
         return own.tokenBase | idx;
     }
 
+    /**
+     * readLock that returns the rank as an object of the caller's own cell: a guarded proxy call
+     * unlocks through it without a second thread-local lookup and allocates nothing.
+     */
+    public SrcuLane readLockLane() {
+        SrcuReaderCell c = cell();
+        return c.lane(readLock(c) & 1);
+    }
+
     @Override
     public void readUnlock(int token) {
         if (token < 0) {

@@ -1,5 +1,7 @@
 package org.kmod4j.examples.hello.internal;
 
+import java.util.function.Function;
+
 import org.kmod4j.api.ModuleContext;
 import org.kmod4j.api.ModuleInit;
 import org.kmod4j.api.ParameterType;
@@ -39,7 +41,7 @@ import org.osgi.framework.ServiceRegistration;
 @ModuleInitializer
 public final class HelloModule implements ModuleInit {
 
-    private ServiceRegistration<Greeter> registration;
+    private ServiceRegistration<?> registration;
 
     @Override
     public void init(ModuleContext context) {
@@ -48,7 +50,10 @@ public final class HelloModule implements ModuleInit {
         for (int i = 0; i < count; i++) {
             context.log(greeting);
         }
-        registration = context.bundleContext().registerService(Greeter.class, name -> greeting + ", " + name, null);
+        Greeter greeter = name -> greeting + ", " + name;
+        // also as the JDK Function it is, so a client can follow it without importing this package
+        registration = context.bundleContext().registerService(
+                new String[] {Greeter.class.getName(), Function.class.getName()}, greeter, null);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.kmod4j.commands;
+package org.kmod4j.shell;
 
 import java.io.PrintStream;
 
@@ -25,7 +25,7 @@ import org.kmod4j.api.ModuleException;
  * Either way the command fails with a {@link ModuleException} (errno preserved) so {@code -c}
  * exits non-zero and callers can branch on the code.
  */
-final class CommandErrors {
+public final class CommandErrors {
 
     /** gogo.jline's {@code Shell.VAR_READER}: set in the console session only. */
     static final String CONSOLE_READER = ".reader";
@@ -37,7 +37,7 @@ final class CommandErrors {
      * Reports a failure in kmod's words and returns the exception for the caller to throw:
      * printed here unless the session is the interactive console (see the class comment).
      */
-    static ModuleException report(CommandSession session, String command, RuntimeException failure) {
+    public static ModuleException report(CommandSession session, String command, RuntimeException failure) {
         ModuleException error = failure instanceof ModuleException
                 ? (ModuleException) failure
                 : new ModuleException(Errno.EINVAL, String.valueOf(failure.getMessage()), failure);
@@ -55,21 +55,37 @@ final class CommandErrors {
      * Prints a failure that is not the one the command will throw (rmmod goes on after a failed
      * name and fails at the end, like kmod): always printed here.
      */
-    static void printOnly(String command, RuntimeException failure) {
+    public static void printOnly(String command, RuntimeException failure) {
         print(command, failure instanceof KmodError ? (ModuleException) failure.getCause() : failure);
     }
 
     /** A usage error: reported like kmod does and thrown as EINVAL. */
-    static ModuleException usage(CommandSession session, String command, String message) {
+    public static ModuleException usage(CommandSession session, String command, String message) {
         return report(session, command, new ModuleException(Errno.EINVAL, message));
     }
 
+    /**
+     * A failure whose whole text is already written (a usage error: kmod's
+     * {@code lsmod: unrecognized option '-l'} and the usage after it), reported by the same
+     * rule: printed here, or at the console carried by the exception's {@code toString()}.
+     */
+    public static ModuleException fail(CommandSession session, Errno errno, String text) {
+        ModuleException error = new ModuleException(errno, text);
+        if (isConsole(session)) {
+            return new KmodError(error, text);
+        }
+        PrintStream err = System.err;
+        err.println(text);
+        err.flush();
+        return error;
+    }
+
     /** The kmod line for a failure: {@code <prog>: ERROR: <message>}. */
-    static String line(String command, Throwable failure) {
+    public static String line(String command, Throwable failure) {
         return command + ": ERROR: " + failure.getMessage();
     }
 
-    static boolean isConsole(CommandSession session) {
+    public static boolean isConsole(CommandSession session) {
         if (session == null) {
             return false;
         }
@@ -91,14 +107,18 @@ final class CommandErrors {
      * prints {@code toString()} of what a command throws. The errno and message are the
      * original's; the original is the cause.
      */
-    static final class KmodError extends ModuleException {
+    public static final class KmodError extends ModuleException {
         private static final long serialVersionUID = 1L;
 
         private final String line;
 
         KmodError(String command, ModuleException cause) {
+            this(cause, line(command, cause));
+        }
+
+        private KmodError(ModuleException cause, String text) {
             super(cause.errno(), cause.getMessage(), cause);
-            this.line = line(command, cause);
+            this.line = text;
         }
 
         /** {@code <prog>: ERROR: <message>}. */

@@ -1,0 +1,56 @@
+package org.kmod4j.core;
+
+import org.kmod4j.api.ModuleState;
+import org.kmod4j.core.srcu.SrcuLane;
+import org.kmod4j.core.srcu.SrcuStruct;
+
+/**
+ * One service object of one module, as a guarded proxy calls it. Immutable; a proxy that follows
+ * a service swaps whole bindings. Public only because generated proxy classes name it.
+ */
+public final class ServiceBinding {
+    /** The service object; the proxy casts it to the interface it implements. */
+    public final Object target;
+    final KernelModule module;
+    private final SrcuStruct domain;
+    /** Whether a failed lock throws (a proxy of one module) instead of asking for another binding. */
+    private final boolean fixed;
+
+    ServiceBinding(KernelModule module, Object target, boolean fixed) {
+        this.module = module;
+        this.target = target;
+        this.domain = (SrcuStruct) module.domain();
+        this.fixed = fixed;
+    }
+
+    /**
+     * Opens a read-side section on the module's default domain if the module is LIVE: the
+     * guard's protocol ({@link KernelModule#enter()}) without the guard object.
+     *
+     * @return the lane to unlock when the call returns, or null if the module is not LIVE (no
+     *     section is left open then) and the proxy may ask its source again
+     * @throws org.kmod4j.api.ModuleException if the module is not LIVE and this binding is the
+     *     proxy's only one: EBUSY while COMING, ENOENT once GOING
+     */
+    public SrcuLane lock() {
+        SrcuLane lane = domain.readLockLane();
+        ModuleState s = module.state(); // read after readLock's fence, as in enter()
+        if (s != ModuleState.LIVE) {
+            lane.unlock();
+            if (fixed) {
+                throw module.notLive(s);
+            }
+            return null;
+        }
+        return lane;
+    }
+
+    boolean live() {
+        return module.state() == ModuleState.LIVE;
+    }
+
+    @Override
+    public String toString() {
+        return module.name() + ": " + target;
+    }
+}
