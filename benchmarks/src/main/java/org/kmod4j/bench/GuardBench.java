@@ -127,7 +127,7 @@ public abstract class GuardBench {
         return guardedProxy.applyAsInt(arg);
     }
 
-    /** The guard pair around the same direct call: what the proxy call is compared with (issue 17: ≤ this + 1.5 ns). */
+    /** The guard pair around the same direct call: what the proxy call is compared with (the target: ≤ this + 1.5 ns). */
     @Benchmark
     public int kmodGuardPairAroundDirectCall() {
         try (ModuleGuard g = module.enter()) {

@@ -13,7 +13,7 @@ import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleState;
 
 /**
- * Issue 12 item 4: any Throwable during a load (from the framework, a notifier, thread creation)
+ * Any Throwable during a load (from the framework, a notifier, thread creation)
  * unwinds through the failed-init path: the load fails with a ModuleException, nothing is left
  * COMING, and the name can be loaded again at once.
  */

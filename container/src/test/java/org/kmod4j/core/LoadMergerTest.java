@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.Test;
 
 /**
- * A merged load's entry is gone before its result is published (issue 12, item 8): a caller
+ * A merged load's entry is gone before its result is published: a caller
  * that arrives once the result is known starts a load of its own instead of being handed the
  * finished one (by then possibly unloaded again).
  */

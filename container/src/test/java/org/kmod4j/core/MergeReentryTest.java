@@ -17,7 +17,7 @@ import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleState;
 
 /**
- * Issue 12 item 2: the merge layers (same file, same content, same name) refuse a wait on a
+ * The merge layers (same file, same content, same name) refuse a wait on a
  * load the waiting thread itself leads, or on a load that waits for it, with EDEADLK; and no
  * lock is held while an init runs, so no merge waiter can wait on a leader queued behind it.
  */

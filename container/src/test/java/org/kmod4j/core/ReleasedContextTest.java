@@ -20,7 +20,7 @@ import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleState;
 
 /**
- * Issue 12 item 5: after an init timeout the abandoned init thread's context refuses everything,
+ * After an init timeout the abandoned init thread's context refuses everything,
  * and the thread still counts as that load for the deadlock checks.
  */
 public class ReleasedContextTest extends KernelTestBase {

@@ -17,7 +17,7 @@ import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleState;
 
 /**
- * Issue 12 item 3: a provider still UNFORMED is waited for like a COMING one (bounded, then
+ * A provider still UNFORMED is waited for like a COMING one (bounded, then
  * EBUSY); a module never gets a use link to a provider whose load then fails.
  */
 public class UnformedProviderTest extends KernelTestBase {

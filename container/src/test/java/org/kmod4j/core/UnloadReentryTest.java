@@ -18,7 +18,7 @@ import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.SrcuDomain;
 
 /**
- * Issue 12 item 1: an unload holds no lock across its grace periods, exit and implicit barrier,
+ * An unload holds no lock across its grace periods, exit and implicit barrier,
  * so module code running inside them may call back into the container; an unload that would
  * wait on the calling thread's own read section fails at once with EDEADLK.
  */

@@ -74,7 +74,7 @@ public class WiringHoldersIT extends KmodTestSupport {
         return cols.length == 5 ? cols[3] : "";
     }
 
-    /** The invariant of issue 14: lsmod never calls a module Live whose bundle Felix does not run. */
+    /** The invariant: lsmod never calls a module Live whose bundle Felix does not run. */
     private void assertNothingLiveThatFelixStopped() {
         for (Module m : container.modules()) {
             if (m.state() == ModuleState.LIVE) {

@@ -14,7 +14,7 @@ import org.junit.rules.TemporaryFolder;
 import org.kmod4j.launcher.Kmod4jProcesses.Run;
 
 /**
- * The attack from issue 13, with the JDK's keytool and jarsigner as an attacker would use them:
+ * The forged-chain attack, with the JDK's keytool and jarsigner as an attacker would use them:
  * a look-alike CA with the trusted CA's name issues a leaf, and the jar is signed with
  * {@code jarsigner -certchain} (leaf + the real, public CA certificate). Under
  * {@code kmod4j.sig.enforce} the launcher's container refuses it with "Key was rejected by

@@ -48,7 +48,7 @@ import org.kmod4j.core.TaintFlags;
  * store on x86 and a store-release on ARM. Readers may block and nest (counts, not flags), and
  * may unlock on another thread (they count in that thread's cell; the sums below are unchanged).
  *
- * Cells stay bounded (issue 12). ForkJoin workers may clear thread-locals between tasks and
+ * Cells stay bounded. ForkJoin workers may clear thread-locals between tasks and
  * pools create and retire threads, so a thread-local miss does not mean a new cell: the thread
  * first looks for a cell it already owns, then takes over a reclaimable one (owner dead, seen
  * through Thread.isAlive, which happens after the dead thread's last write, JLS 17.4.4; and no
@@ -58,7 +58,7 @@ import org.kmod4j.core.TaintFlags;
  * check only needs sums, and the new owner's increments follow the old ones in happens-before.
  * The hit path is unchanged: one ThreadLocal.get and a null check.
  *
- * Unmatched unlocks (issue 12). readUnlock refuses (EINVAL, dmesg, taint W) a token whose
+ * Unmatched unlocks. readUnlock refuses (EINVAL, dmesg, taint W) a token whose
  * opening cell has no open section: on the owner open() is exact; on another thread departed
  * is read before nest (acquire), so every departure it counts comes with the nest increment of
  * its section (that section's open happened before the departing thread got the token). A guard
@@ -101,7 +101,7 @@ import org.kmod4j.core.TaintFlags;
  * Coalescing: gpStarted numbers grace periods. A caller notes gpStarted on entry (snap); once
  * it holds updateLock, a grace period numbered above snap started after the caller read snap,
  * so if gpCompleted exceeds snap the caller returns at once. Fence F is Linux's smp_mb() in
- * rcu_seq_snap (issue 12): the caller's stores before synchronize(), e.g.
+ * rcu_seq_snap: the caller's stores before synchronize(), e.g.
  * ptr.setRelease(new), must be ordered before its load of gpStarted. Without F the load may
  * be satisfied while the store still sits in the store buffer (StoreLoad reordering: allowed
  * on x86 too, and release/acquire do not forbid it); grace period snap+1 could then run

@@ -177,7 +177,7 @@ public class SrcuLincheckTest {
     }
 
     /**
-     * A reader on a cell taken over from a dead thread (issue 12: bounded cells) is waited for
+     * A reader on a cell taken over from a dead thread is waited for
      * like any other: the counts the dead thread left and the new owner's add up.
      */
     @Test

@@ -14,7 +14,7 @@ import org.kmod4j.core.KernelLog;
 import org.kmod4j.core.TaintFlags;
 
 /**
- * Reader cells stay bounded under any thread pool (issue 12, item 6): pools that start a
+ * Reader cells stay bounded under any thread pool: pools that start a
  * thread per task (CompletableFuture's async default on a machine with parallelism 1) and
  * ForkJoin workers that erase their thread-locals between tasks must not register a new cell
  * per guarded call. No grace period runs in these tests: the old code only pruned dead cells

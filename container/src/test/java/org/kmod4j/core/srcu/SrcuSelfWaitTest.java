@@ -24,7 +24,7 @@ import org.kmod4j.core.KernelLog;
 import org.kmod4j.core.TaintFlags;
 
 /**
- * Self-waits on a domain are EDEADLK at once, never a hang (issue 12, items 1 and 8): a thread
+ * Self-waits on a domain are EDEADLK at once, never a hang: a thread
  * inside a read-side section calls synchronize() or barrier() on the same domain; a callback
  * calls barrier(); call() when the executor rejects the worker. Every body runs on a pool thread
  * with a bounded wait, so on code that waits for itself the test fails instead of hanging.

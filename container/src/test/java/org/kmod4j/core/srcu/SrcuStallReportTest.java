@@ -19,7 +19,7 @@ import org.kmod4j.core.TaintFlags;
 
 /**
  * A grace period that waits on a reader past the stall timeout is reported like Linux's RCU
- * stall warnings, a dmesg line and taint W, instead of waiting silently (issue 12, item 7).
+ * stall warnings, a dmesg line and taint W, instead of waiting silently.
  */
 public class SrcuStallReportTest {
     private final ExecutorService pool = DaemonPool.create("srcu-stall-test");

@@ -20,7 +20,7 @@ import org.kmod4j.core.KernelLog;
 import org.kmod4j.core.TaintFlags;
 
 /**
- * Unmatched unlocks (issue 12, item 7): one used to make every later grace period wait for
+ * Unmatched unlocks: one used to make every later grace period wait for
  * lock and unlock counts that can never be equal again; a guard closed on two threads at once
  * counted two unlocks.
  */
