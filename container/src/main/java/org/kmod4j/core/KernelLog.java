@@ -127,6 +127,34 @@ public final class KernelLog {
         publish(new KernelEvent.Draft(Type.INIT_FAILURE, Level.ERR, text).module(module).errno(errno));
     }
 
+    /**
+     * A load that failed before its module ran (an unresolved requirement: Linux's "Unknown
+     * symbol" line): insmod prints the error, dmesg keeps it for whoever looks later.
+     */
+    public void loadFailed(String module, Errno errno, String text) {
+        publish(new KernelEvent.Draft(Type.MESSAGE, Level.ERR, text).module(module).errno(errno));
+    }
+
+    /**
+     * The exception a module's code threw and the module's own frames, one line each, as an
+     * oops prints its call trace: the frames stop at the container's, at most {@code maxFrames}.
+     */
+    public void trace(String module, Throwable t, int maxFrames) {
+        String prefix = module + ": ";
+        boolean first = true;
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            publish(new KernelEvent.Draft(Type.MESSAGE, Level.ERR, prefix + (first ? "" : "Caused by: ") + c).module(module));
+            first = false;
+            int shown = 0;
+            for (StackTraceElement f : c.getStackTrace()) {
+                if (f.getClassName().startsWith("org.kmod4j.core.") || shown++ == maxFrames) {
+                    break;
+                }
+                publish(new KernelEvent.Draft(Type.MESSAGE, Level.ERR, prefix + "    at " + f).module(module));
+            }
+        }
+    }
+
     /** The lines still held, oldest first. */
     public List<KernelEvent> entries() {
         return entries(0);

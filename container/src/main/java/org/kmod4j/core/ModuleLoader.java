@@ -139,7 +139,9 @@ final class ModuleLoader {
             form(info);
         } catch (Throwable t) {
             ModuleTeardown.unformed(kernel, mod);
-            throw failure(mod, t);
+            ModuleException e = failure(mod, t);
+            kernel.log().loadFailed(mod.name(), e.errno(), mod.name() + ": " + e.getMessage());
+            throw e;
         }
         try {
             kernel.notifiers.coming(mod);
@@ -161,11 +163,15 @@ final class ModuleLoader {
         } catch (Throwable t) {
             ModuleException e = failure(mod, t);
             kernel.log().initFailed(mod.name(), e.errno(), mod.name() + ": init failed: " + e.errno() + " " + e.getMessage());
+            kernel.log().trace(mod.name(), e.getCause() != null ? e.getCause() : e, TRACE_FRAMES);
             mod.state(ModuleState.GOING);
             ModuleTeardown.failedInit(kernel, mod);
             throw e;
         }
     }
+
+    /** How many of a failed init's own frames dmesg shows (per exception in its cause chain). */
+    private static final int TRACE_FRAMES = 20;
 
     /** What a load fails with: a ModuleException as is, anything else as EIO with a detached copy. */
     static ModuleException failure(KernelModule mod, Throwable t) {
