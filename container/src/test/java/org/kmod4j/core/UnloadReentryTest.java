@@ -64,6 +64,8 @@ public class UnloadReentryTest extends KernelTestBase {
         CompletableFuture<Errno> seen = new CompletableFuture<>();
         TestModules.INIT.put("m", ctx -> ctx.domain().call(() -> {
             try {
+                // the grace period may end while m is still COMING (then unload is EBUSY, not the case here)
+                awaitTrue(5, "m LIVE", () -> ctx.module().state() == ModuleState.LIVE);
                 kernel.unload("m", null); // its implicit barrier would wait for this callback
                 seen.complete(null);
             } catch (ModuleException e) {
