@@ -318,7 +318,7 @@ final class DeployWatcher implements AutoCloseable {
             report(module.name(), "replaced " + module.name() + " from " + jar.getFileName(), null);
             return false;
         } catch (ContainerClient.Failure e) {
-            boolean inUse = "EWOULDBLOCK".equals(e.errno()) || "EBUSY".equals(e.errno());
+            boolean inUse = "EAGAIN".equals(e.errno()) || "EWOULDBLOCK".equals(e.errno()) || "EBUSY".equals(e.errno());
             if (!inUse) {
                 t.failed = stamp;
             }
