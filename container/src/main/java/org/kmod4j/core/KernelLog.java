@@ -142,7 +142,9 @@ public final class KernelLog {
     public void trace(String module, Throwable t, int maxFrames) {
         String prefix = module + ": ";
         boolean first = true;
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        // a cause chain can loop (A caused by B caused by A): stop at a repeat, as printStackTrace does
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
             publish(new KernelEvent.Draft(Type.MESSAGE, Level.ERR, prefix + (first ? "" : "Caused by: ") + c).module(module));
             first = false;
             int shown = 0;
