@@ -252,7 +252,8 @@ public final class KernelModule implements Module {
 
     // ---- references
 
-    ModuleRefcount refcounter() {
+    /** The counter itself, for load and unload; {@link #refcount()} is its value. */
+    ModuleRefcount refs() {
         return refcount;
     }
 
@@ -378,7 +379,7 @@ public final class KernelModule implements Module {
 
     /** Creates the default domain: at COMING. */
     void createDomains() {
-        defaultDomain = domain(DEFAULT_DOMAIN);
+        defaultDomain = srcuStruct(DEFAULT_DOMAIN);
     }
 
     @Override
@@ -390,13 +391,16 @@ public final class KernelModule implements Module {
         return d;
     }
 
-    /** The named domain, created on first use; never shared with another module. */
-    SrcuStruct domain(String domainName) {
+    /**
+     * The core object behind a named domain, created on first use; never shared with another
+     * module. Named after its type: the API's {@code domain...} methods hand out {@link SrcuDomain}.
+     */
+    SrcuStruct srcuStruct(String domainName) {
         return domains.computeIfAbsent(domainName, n -> kernel.newDomain(n, name()));
     }
 
-    /** The live table, for the teardown. */
-    Map<String, SrcuStruct> domainTable() {
+    /** The live table of every {@link #srcuStruct}, for the teardown. */
+    Map<String, SrcuStruct> srcuStructs() {
         return domains;
     }
 

@@ -81,7 +81,7 @@ final class KernelModuleContext implements ModuleContext {
     @Override
     public SrcuDomain domain(String name) {
         checkValid();
-        return module.domain(name);
+        return module.srcuStruct(name);
     }
 
     @Override

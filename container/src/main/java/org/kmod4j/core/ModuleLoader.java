@@ -119,7 +119,7 @@ final class ModuleLoader {
         try {
             mod.state(ModuleState.LIVE);
             kernel.notifiers.live(mod);
-            mod.refcounter().putInit();
+            mod.refs().putInit();
             kernel.log().loaded(mod, mod.name() + ": loaded" + (mod.parameters().isEmpty() ? "" : " " + mod.parameters())
                     + (info.permanent ? " (permanent)" : ""), info.span);
         } finally {

@@ -68,7 +68,7 @@ final class ModuleReplacer {
         }
         try {
             kernel.notifiers.live(mod); // followers move to mod before old goes GOING
-            mod.refcounter().putInit();
+            mod.refs().putInit();
             kernel.log().info(mod.name() + ": replaced " + old.version() + " by " + mod.version()
                     + (mod.parameters().isEmpty() ? "" : " " + mod.parameters()));
         } finally {
@@ -121,7 +121,7 @@ final class ModuleReplacer {
             refused = kernel.registry.locked(() -> {
                 try {
                     refuseIfHeld(old);
-                    if (!old.refcounter().tryRelease()) {
+                    if (!old.refs().tryRelease()) {
                         throw new ModuleException(Errno.EWOULDBLOCK, "Module " + old.name() + " is in use");
                     }
                 } catch (ModuleException e) {

@@ -55,9 +55,9 @@ final class ModuleTeardown {
         long exit = 0;
         try {
             // in-flight guarded calls finish; new ones already fail (state is GOING)
-            int domains = mod.domainTable().size();
+            int domains = mod.srcuStructs().size();
             KernelLog.Span grace = kernel.log().gracePeriodStarted(mod.name(), domains);
-            for (SrcuStruct d : mod.domainTable().values()) {
+            for (SrcuStruct d : mod.srcuStructs().values()) {
                 step(kernel, mod, "grace period", d::synchronizeUninterruptibly);
             }
             gracePeriod = kernel.log().gracePeriodEnded(mod.name(), domains, grace);
@@ -79,7 +79,7 @@ final class ModuleTeardown {
                 step(kernel, mod, "context release", mod.context()::release);
             }
             // the implicit srcu_barrier Linux leaves to the module: only where call() was used
-            for (SrcuStruct d : mod.domainTable().values()) {
+            for (SrcuStruct d : mod.srcuStructs().values()) {
                 if (d.hadCallbacks()) {
                     step(kernel, mod, "srcu barrier", () -> {
                         long pending = d.callbacksPending();
@@ -89,7 +89,7 @@ final class ModuleTeardown {
                     });
                 }
             }
-            for (SrcuStruct d : mod.domainTable().values()) {
+            for (SrcuStruct d : mod.srcuStructs().values()) {
                 step(kernel, mod, "srcu cleanup", d::cleanup);
             }
         } finally {

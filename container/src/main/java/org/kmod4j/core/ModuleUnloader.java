@@ -92,7 +92,7 @@ final class ModuleUnloader {
             throw new ModuleException(Errno.EBUSY, KmodWording.removeError(name, Errno.EBUSY)
                     + " (module is permanent)");
         }
-        if (!mod.refcounter().tryRelease()) {
+        if (!mod.refs().tryRelease()) {
             if (!force) {
                 throw new ModuleException(Errno.EWOULDBLOCK, "Module " + name + " is in use");
             }

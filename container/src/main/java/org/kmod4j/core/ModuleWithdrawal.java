@@ -53,7 +53,7 @@ final class ModuleWithdrawal {
         }
         String name = mod.name();
         kernel.log().warn(name + ": bundle " + what + " by the framework, not by rmmod: unloading " + name);
-        boolean referenced = !mod.refcounter().tryRelease();
+        boolean referenced = !mod.refs().tryRelease();
         if (referenced || !holders.isEmpty() || mod.isPermanent()) {
             mod.taint(Taint.FORCED_RMMOD);
             kernel.taint(Taint.FORCED_RMMOD, name + ": forced unload by the framework"

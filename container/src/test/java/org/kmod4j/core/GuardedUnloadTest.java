@@ -94,7 +94,7 @@ public class GuardedUnloadTest extends KernelTestBase {
         kernel.notifiers().register((event, mod) -> {
             if (event == org.kmod4j.api.ModuleState.GOING) {
                 // GOING notifiers run before the barrier: this one is drained
-                ((KernelModule) mod).domain("late").call(() -> order.add("drained"));
+                ((KernelModule) mod).srcuStruct("late").call(() -> order.add("drained"));
             }
         }, 0);
         Module m = kernel.load(jars.module("m"), null);
