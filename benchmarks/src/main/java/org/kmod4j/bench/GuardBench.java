@@ -1,5 +1,7 @@
 package org.kmod4j.bench;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -139,6 +141,63 @@ public abstract class GuardBench {
     @Benchmark
     public int directCall() {
         return direct.applyAsInt(arg);
+    }
+
+    /**
+     * The physical floor of a read-side pair in Java: what SRCU's read lock and unlock must do
+     * with the reader's counters already in hand (an opaque increment of a line the thread owns,
+     * one full fence, the LIVE check's volatile read, a release increment). Per thread, so it
+     * shares nothing at two threads.
+     */
+    @Benchmark
+    public boolean fenceFloorPair(Counters own) {
+        own.lock();
+        boolean live = this.live;
+        own.unlock();
+        return live;
+    }
+
+    /** The floor reached through a ThreadLocal, as the read side found its cell before: the lookup's cost. */
+    @Benchmark
+    public boolean fenceFloorPairThreadLocal() {
+        Counters own = counters.get();
+        own.lock();
+        boolean live = this.live;
+        own.unlock();
+        return live;
+    }
+
+    volatile boolean live = true;
+    final ThreadLocal<Counters> counters = ThreadLocal.withInitial(Counters::new);
+
+    /** One thread's padded lock and unlock counters (an SRCU reader cell's shape). */
+    @State(Scope.Thread)
+    public static class Counters {
+        private static final VarHandle LOCK;
+        private static final VarHandle UNLOCK;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                LOCK = l.findVarHandle(Counters.class, "locks", long.class);
+                UNLOCK = l.findVarHandle(Counters.class, "unlocks", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        long p01, p02, p03, p04, p05, p06, p07;
+        long locks, unlocks;
+        long p11, p12, p13, p14, p15, p16, p17;
+
+        void lock() {
+            LOCK.setOpaque(this, locks + 1);
+            VarHandle.fullFence();
+        }
+
+        void unlock() {
+            UNLOCK.setRelease(this, unlocks + 1);
+        }
     }
 
     @Threads(1)

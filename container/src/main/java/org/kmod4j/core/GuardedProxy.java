@@ -5,10 +5,12 @@ package org.kmod4j.core;
  * method of a generated subclass runs:
  *
  * <pre>{@code
- * ServiceBinding b; SrcuLane lane;
- * do { b = source.binding(); lane = b.lock(); } while (lane == null);
- * try { return ((Iface) b.target).m(args...); } finally { lane.unlock(); }
+ * ServiceBinding b; Object t; SrcuLane lane;
+ * do { b = fixed != null ? fixed : source.binding(); t = b.target; lane = b.lock(); } while (lane == null);
+ * try { return ((Iface) t).m(args...); } finally { lane.unlock(); }
  * }</pre>
+ *
+ * ({@code fixed} is a fixed source's one binding, held here so a call reaches it in one load.)
  *
  * so a call allocates nothing, boxes nothing and cannot lose a call to a switch: a binding whose
  * module left LIVE between the two steps is asked for again. {@code equals}, {@code hashCode}
@@ -17,10 +19,13 @@ package org.kmod4j.core;
  */
 public abstract class GuardedProxy {
     protected final ServiceSource source;
+    /** The binding of a {@link ServiceSource.Fixed} source, else null. */
+    protected final ServiceBinding fixed;
     private final String type;
 
     protected GuardedProxy(ServiceSource source, String type) {
         this.source = source;
+        this.fixed = source instanceof ServiceSource.Fixed ? source.binding() : null;
         this.type = type;
     }
 

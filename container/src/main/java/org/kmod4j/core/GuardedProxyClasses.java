@@ -138,6 +138,7 @@ final class GuardedProxyClasses {
         int binding = firstLocal;
         int lane = firstLocal + 1;
         int thrown = firstLocal + 2;
+        int target = firstLocal + 3;
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL, m.getName(), desc, null, null);
         Label retry = new Label();
         Label start = new Label();
@@ -145,19 +146,30 @@ final class GuardedProxyClasses {
         Label handler = new Label();
         mv.visitCode();
         mv.visitTryCatchBlock(start, end, handler, null);
+        Label bound = new Label();
         mv.visitLabel(retry);
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitFieldInsn(Opcodes.GETFIELD, BASE, "fixed", "L" + BINDING + ";");
+        mv.visitVarInsn(Opcodes.ASTORE, binding);
+        mv.visitVarInsn(Opcodes.ALOAD, binding);
+        mv.visitJumpInsn(Opcodes.IFNONNULL, bound);
         mv.visitVarInsn(Opcodes.ALOAD, 0);
         mv.visitFieldInsn(Opcodes.GETFIELD, BASE, "source", "L" + SOURCE + ";");
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, SOURCE, "binding", "()L" + BINDING + ";", false);
         mv.visitVarInsn(Opcodes.ASTORE, binding);
+        mv.visitLabel(bound);
+        // the target before the lock: the binding is immutable, and the load then overlaps the
+        // read lock's instead of waiting behind its fence
+        mv.visitVarInsn(Opcodes.ALOAD, binding);
+        mv.visitFieldInsn(Opcodes.GETFIELD, BINDING, "target", "Ljava/lang/Object;");
+        mv.visitVarInsn(Opcodes.ASTORE, target);
         mv.visitVarInsn(Opcodes.ALOAD, binding);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BINDING, "lock", "()L" + LANE + ";", false);
         mv.visitVarInsn(Opcodes.ASTORE, lane);
         mv.visitVarInsn(Opcodes.ALOAD, lane);
         mv.visitJumpInsn(Opcodes.IFNULL, retry);
         mv.visitLabel(start);
-        mv.visitVarInsn(Opcodes.ALOAD, binding);
-        mv.visitFieldInsn(Opcodes.GETFIELD, BINDING, "target", "Ljava/lang/Object;");
+        mv.visitVarInsn(Opcodes.ALOAD, target);
         mv.visitTypeInsn(Opcodes.CHECKCAST, owner);
         int slot = 1;
         for (Type a : args) {

@@ -20,6 +20,7 @@ import org.kmod4j.api.ParameterSpec;
 import org.kmod4j.api.SrcuDomain;
 import org.kmod4j.api.Taint;
 import org.kmod4j.core.srcu.SrcuReadGuard;
+import org.kmod4j.core.srcu.SrcuReaderCell;
 import org.kmod4j.core.srcu.SrcuStruct;
 import org.osgi.framework.Bundle;
 
@@ -51,6 +52,8 @@ public final class KernelModule implements Module {
     /** Modules this one uses (Linux target_list); copy-on-write under the module mutex. */
     private volatile List<KernelModule> uses = List.of();
     private volatile SrcuStruct defaultDomain;
+    /** Its reader table, written before it: enter() reaches its cell one load sooner. */
+    private volatile SrcuReaderCell[] defaultReaders;
     /** Left out of the by-name index: a replacement until it takes the name, the old instance after. */
     private volatile boolean shadowed;
     /** The instance this one replaces (set for a replacement's whole load), or null. */
@@ -379,7 +382,9 @@ public final class KernelModule implements Module {
 
     /** Creates the default domain: at COMING. */
     void createDomains() {
-        defaultDomain = srcuStruct(DEFAULT_DOMAIN);
+        SrcuStruct d = srcuStruct(DEFAULT_DOMAIN);
+        defaultReaders = d.readerTable();
+        defaultDomain = d;
     }
 
     @Override
@@ -429,7 +434,7 @@ public final class KernelModule implements Module {
         if (d == null) {
             throw notLive(state);
         }
-        Guard g = new Guard(this, d); // read lock taken
+        Guard g = new Guard(this, d, defaultReaders); // read lock taken (the readers were written before d)
         ModuleState s = state; // read after the fence in readLock: pairs with unload's GOING + grace period
         if (s != ModuleState.LIVE) {
             g.close();
@@ -459,8 +464,8 @@ public final class KernelModule implements Module {
     private static final class Guard extends SrcuReadGuard implements ModuleGuard {
         private final KernelModule module;
 
-        Guard(KernelModule module, SrcuStruct domain) {
-            super(domain);
+        Guard(KernelModule module, SrcuStruct domain, SrcuReaderCell[] readers) {
+            super(domain, readers);
             this.module = module;
         }
 

@@ -2,6 +2,7 @@ package org.kmod4j.core;
 
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.core.srcu.SrcuLane;
+import org.kmod4j.core.srcu.SrcuReaderCell;
 import org.kmod4j.core.srcu.SrcuStruct;
 
 /**
@@ -13,6 +14,8 @@ public final class ServiceBinding {
     public final Object target;
     final KernelModule module;
     private final SrcuStruct domain;
+    /** The domain's reader table, kept here: a call's read lock reaches its cell one load sooner. */
+    private final SrcuReaderCell[] readers;
     /** Whether a failed lock throws (a proxy of one module) instead of asking for another binding. */
     private final boolean fixed;
 
@@ -20,6 +23,7 @@ public final class ServiceBinding {
         this.module = module;
         this.target = target;
         this.domain = (SrcuStruct) module.domain();
+        this.readers = domain.readerTable();
         this.fixed = fixed;
     }
 
@@ -33,12 +37,13 @@ public final class ServiceBinding {
      *     proxy's only one: EBUSY while COMING, ENOENT once GOING
      */
     public SrcuLane lock() {
-        SrcuLane lane = domain.readLockLane();
-        ModuleState s = module.state(); // read after readLock's fence, as in enter()
+        KernelModule m = module; // loaded before the fence (the binding is immutable): only state waits for it
+        SrcuLane lane = domain.readLockLane(readers);
+        ModuleState s = m.state(); // read after readLock's fence, as in enter()
         if (s != ModuleState.LIVE) {
             lane.unlock();
             if (fixed) {
-                throw module.notLive(s);
+                throw m.notLive(s);
             }
             return null;
         }

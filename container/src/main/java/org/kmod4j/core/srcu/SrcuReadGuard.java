@@ -17,10 +17,15 @@ public class SrcuReadGuard implements SrcuDomain.Guard {
 
     /** Enters a read-side section of {@code domain} on the calling thread. */
     protected SrcuReadGuard(SrcuStruct domain) {
+        this(domain, domain.readerTable());
+    }
+
+    /** The same with the domain's {@link SrcuStruct#readerTable()}, kept by the caller. */
+    protected SrcuReadGuard(SrcuStruct domain, SrcuReaderCell[] table) {
         this.domain = domain;
-        this.cell = domain.cell();
+        this.cell = domain.cell(table);
         this.thread = Thread.currentThread();
-        this.idx = domain.readLock(cell) & 1;
+        this.idx = domain.lockRank(cell);
     }
 
     @Override

@@ -14,8 +14,11 @@ import java.lang.ref.WeakReference;
  * <p>A cell outlives its thread: once the owner is dead and none of the sections it opened is
  * still open elsewhere, the next thread that registers takes the cell over (counts and all), so
  * the number of cells stays bounded by the threads alive at once, whatever the thread pool.
+ *
+ * <p>Public only so that the core can keep a domain's {@link SrcuStruct#readerTable() table} of
+ * cells beside the domain; every member is package-private.
  */
-final class SrcuReaderCell {
+public final class SrcuReaderCell {
     private static final VarHandle LOCK0;
     private static final VarHandle LOCK1;
     private static final VarHandle UNLOCK0;
@@ -53,6 +56,8 @@ final class SrcuReaderCell {
 
     /** Weak, so a cell never keeps a dead thread's object alive; a cleared owner is dead. */
     private volatile WeakReference<Thread> owner;
+    /** Owner only: lookups that missed the domain's table; the owner retries taking its slot now and then. */
+    private int misses;
 
     /** This cell's two ranks as objects, so a guarded proxy call can unlock without a lookup. */
     final SrcuLane lane0 = new SrcuLane(this, 0);
@@ -119,8 +124,19 @@ final class SrcuReaderCell {
         return idx == 0 ? (long) UNLOCK0.getAcquire(this) : (long) UNLOCK1.getAcquire(this);
     }
 
+    /** refersTo, not get: no keep-alive barrier on the read side's path. */
     boolean ownedBy(Thread t) {
-        return owner.get() == t;
+        return owner.refersTo(t);
+    }
+
+    /** The owner, or null once it is collected. */
+    Thread owner() {
+        return owner.get();
+    }
+
+    /** Owner only: whether this miss of the domain's table should try to take the slot (the first, then every 1024th). */
+    boolean retrySlot() {
+        return (misses++ & 1023) == 0;
     }
 
     /**
@@ -135,5 +151,6 @@ final class SrcuReaderCell {
     /** Under the domain's cells lock, after {@link #reclaimable()}. */
     void claim(Thread t) {
         owner = new WeakReference<>(t);
+        misses = 0;
     }
 }

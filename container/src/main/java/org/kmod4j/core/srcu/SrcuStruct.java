@@ -1,5 +1,6 @@
 package org.kmod4j.core.srcu;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,9 +45,30 @@ import org.kmod4j.core.TaintFlags;
  * fence (B); enter. It returns a token, cell id << 1 | idx. readUnlock(token): on the opening
  * thread nest -= 1; on another thread, opener's departed += 1 (an atomic add: the rare path);
  * then own unlock[idx] += 1 (release store). No CAS and no shared line on the usual path: the
- * cost is one thread-local lookup, two stores, one fence, and a release store that is a plain
+ * cost is finding the cell (below), two stores, one fence, and a release store that is a plain
  * store on x86 and a store-release on ARM. Readers may block and nest (counts, not flags), and
  * may unlock on another thread (they count in that thread's cell; the sums below are unchanged).
+ *
+ * Finding the cell. Everything the reader loads before fence B is on its critical path (the
+ * increment's store waits for the cell's address, the fence for the store), so the lookup is
+ * one load: byThread[threadId & 63], a direct-mapped table, then an owner check that only a
+ * branch depends on (owner.refersTo(thread)). A ThreadLocal.get is four dependent loads
+ * (threadLocals, table, entry, value) and costs more than the fence (GuardBench's floor rows).
+ * Callers that keep readerTable() beside the domain (a proxy's binding, a module's default
+ * domain) also skip the domain's load. Why the table is safe: (a) entries are written only
+ * under cellsLock, with a release store, and read with an acquire load, so a reader that gets
+ * a cell sees it constructed; (b) a cell's owner changes only in claim(), under cellsLock,
+ * from a thread that is dead (it reads nothing any more) to the claiming one, so a live thread
+ * that reads itself as the owner is the owner: a cell keeps one writer, and the counting
+ * argument below does not change; (c) an entry can be stale (its holder died, or its cell was
+ * claimed by a thread of another slot) or belong to another live thread whose id has the same
+ * low bits: the owner check fails, and the thread takes the slow path, its ThreadLocal (the
+ * previous way, kept as the fallback) and, on its first miss and every 1024th after, the slot
+ * itself unless a live thread of that slot holds it. Thread ids are never reused, so threads
+ * created one after another get different slots; correctness never depends on the id (a
+ * Thread subclass overriding getId only loses speed). The table holds only cells, which the
+ * cell array holds anyway, and a cell holds its owner weakly: no thread or class loader is
+ * pinned by it.
  *
  * Cells stay bounded. ForkJoin workers may clear thread-locals between tasks and
  * pools create and retire threads, so a thread-local miss does not mean a new cell: the thread
@@ -56,7 +78,7 @@ import org.kmod4j.core.TaintFlags;
  * array never holds more cells than threads were alive at once, plus dead threads that left a
  * section open (a leak the stall report names). Counts carry over to the new owner: the idle
  * check only needs sums, and the new owner's increments follow the old ones in happens-before.
- * The hit path is unchanged: one ThreadLocal.get and a null check.
+ * The hit path does not look at the cell array: the thread-id table, or the ThreadLocal.
  *
  * Unmatched unlocks. readUnlock refuses (EINVAL, dmesg, taint W) a token whose
  * opening cell has no open section: on the owner open() is exact; on another thread departed
@@ -136,6 +158,9 @@ import org.kmod4j.core.TaintFlags;
 public final class SrcuStruct implements SrcuDomain {
     /** Linux's CONFIG_RCU_CPU_STALL_TIMEOUT is 21 s; a module's unload is waiting here. */
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(10);
+    /** Slots of the thread-id table; a power of two. */
+    private static final int SLOTS = 64;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(SrcuReaderCell[].class);
 
     private final String name;
     private final String owner;
@@ -144,6 +169,9 @@ public final class SrcuStruct implements SrcuDomain {
     private final TaintFlags taints;
     private final long stallNanos;
 
+    /** Cells by thread id, direct-mapped: the read side's usual way to its own cell (see the notes). */
+    private final SrcuReaderCell[] byThread = new SrcuReaderCell[SLOTS];
+    /** The way to its cell for a thread that has no slot (taken by a live thread with the same slot). */
     private final ThreadLocal<SrcuReaderCell> myCell = new ThreadLocal<>();
     private final Object cellsLock = new Object();
     private volatile SrcuReaderCell[] cells = new SrcuReaderCell[0];
@@ -194,15 +222,65 @@ public final class SrcuStruct implements SrcuDomain {
 
     // ------------------------------------------------------------------ reader cells
 
-    /** The calling thread's cell (found or registered on first use). */
+    /**
+     * The calling thread's cell (found or registered on first use). Usually one load from the
+     * thread-id table and an owner check that only a branch depends on; see the notes.
+     */
     SrcuReaderCell cell() {
+        return cell(byThread);
+    }
+
+    /** {@link #cell()} through the table a caller kept: the domain's load leaves the path to the cell. */
+    SrcuReaderCell cell(SrcuReaderCell[] table) {
+        if (table != byThread) { // a branch, not a dependency of the cell's address
+            throw new IllegalArgumentException("not the reader table of " + describe());
+        }
+        Thread t = Thread.currentThread();
+        SrcuReaderCell c = (SrcuReaderCell) SLOT.getAcquire(table, slot(t));
+        return c != null && c.ownedBy(t) ? c : missedSlot(t);
+    }
+
+    /**
+     * This domain's thread-id table of reader cells, for a caller that keeps it beside the
+     * domain (a proxy's binding, a module's default domain) and passes it back to
+     * {@link #readLockLane(SrcuReaderCell[])} or {@link SrcuReadGuard}: one dependent load less
+     * per read lock. Not API: only the core holds it, and it must not write to it.
+     */
+    public SrcuReaderCell[] readerTable() {
+        return byThread;
+    }
+
+    /** Thread ids are never reused, so threads created one after another get different slots. */
+    private static int slot(Thread t) {
+        return (int) t.getId() & (SLOTS - 1);
+    }
+
+    /** Not in the table: the thread-local (or a new cell), then take the slot unless a live thread holds it. */
+    private SrcuReaderCell missedSlot(Thread t) {
         SrcuReaderCell c = myCell.get();
-        return c != null ? c : attach();
+        if (c == null) {
+            c = attach(t);
+        }
+        if (c.retrySlot()) {
+            takeSlot(c, t);
+        }
+        return c;
+    }
+
+    /** Owner only. A slot's holder keeps it while it lives; a dead holder's or a stale entry is replaced. */
+    private void takeSlot(SrcuReaderCell c, Thread t) {
+        int s = slot(t);
+        synchronized (cellsLock) {
+            SrcuReaderCell held = byThread[s];
+            Thread holder = held == null ? null : held.owner();
+            if (held != c && (holder == null || !holder.isAlive() || slot(holder) != s)) {
+                SLOT.setRelease(byThread, s, c); // pairs with cell()'s getAcquire: the cell's fields before it
+            }
+        }
     }
 
     /** A thread-local miss: the thread's own cell if it has one (thread-locals cleared), else a reclaimed or new one. */
-    private SrcuReaderCell attach() {
-        Thread t = Thread.currentThread();
+    private SrcuReaderCell attach(Thread t) {
         SrcuReaderCell c = owned(t);
         if (c == null) {
             synchronized (cellsLock) {
@@ -248,21 +326,35 @@ public final class SrcuStruct implements SrcuDomain {
         return readLock(cell());
     }
 
-    /** readLock on a known cell (the caller's own): saves the thread-local lookup. */
+    /** readLock on a known cell (the caller's own): saves the lookup. */
     int readLock(SrcuReaderCell own) {
+        return own.tokenBase | lockRank(own);
+    }
+
+    /** readLock on the caller's own cell; returns the rank (a guard keeps it, no token needed). */
+    int lockRank(SrcuReaderCell own) {
         int idx = index & 1;
         own.incrementLock(idx);
         VarHandle.fullFence(); // B: the section's loads follow the increment
-        return own.tokenBase | idx;
+        return idx;
     }
 
     /**
      * readLock that returns the rank as an object of the caller's own cell: a guarded proxy call
-     * unlocks through it without a second thread-local lookup and allocates nothing.
+     * unlocks through it without a second lookup and allocates nothing.
      */
     public SrcuLane readLockLane() {
-        SrcuReaderCell c = cell();
-        return c.lane(readLock(c) & 1);
+        return readLockLane(byThread);
+    }
+
+    /** {@link #readLockLane()} with this domain's {@link #readerTable()}. */
+    public SrcuLane readLockLane(SrcuReaderCell[] table) {
+        SrcuReaderCell c = cell(table);
+        int idx = index & 1;
+        SrcuLane lane = c.lane(idx); // before the fence: nothing after it waits for this load
+        c.incrementLock(idx);
+        VarHandle.fullFence(); // B, as in lockRank
+        return lane;
     }
 
     @Override

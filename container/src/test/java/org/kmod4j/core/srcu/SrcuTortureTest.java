@@ -353,20 +353,23 @@ public class SrcuTortureTest {
             }
         }
         stop = true;
-        for (Thread t : threads) {
+        for (Thread t : threads) { // readers, churn, hand-off first: their sections end before the updaters are joined
             t.join(TimeUnit.SECONDS.toMillis(STALL_SECONDS));
             if (t.isAlive()) {
                 failure(t.getName() + " did not stop within " + STALL_SECONDS + " s:\n" + threadDump());
                 break;
             }
-        }
-        // a short-lived reader may have handed a section off after the hand-off thread quit
-        for (Handoff h; (h = handoffs.poll()) != null;) {
-            close(h.section);
-            if (h.guard != null) {
-                h.guard.close();
-            } else {
-                d.readUnlock(h.idx);
+            if (t.getName().equals("handoff")) {
+                // a short-lived reader may have handed a section off after the hand-off thread quit;
+                // an updater's grace period waits for it, so it ends before the updaters are joined
+                for (Handoff h; (h = handoffs.poll()) != null;) {
+                    close(h.section);
+                    if (h.guard != null) {
+                        h.guard.close();
+                    } else {
+                        d.readUnlock(h.idx);
+                    }
+                }
             }
         }
         if (failures.isEmpty()) {
