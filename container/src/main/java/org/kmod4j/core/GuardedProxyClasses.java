@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.kmod4j.core.srcu.SrcuLane;
+import org.kmod4j.core.srcu.SrcuReaderCell;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -33,6 +34,7 @@ final class GuardedProxyClasses {
     private static final String SOURCE = Type.getInternalName(ServiceSource.class);
     private static final String BINDING = Type.getInternalName(ServiceBinding.class);
     private static final String LANE = Type.getInternalName(SrcuLane.class);
+    private static final String CELL = Type.getInternalName(SrcuReaderCell.class);
     /** Object's public methods an interface may redeclare; the proxy keeps its own. */
     private static final Set<String> OBJECT_METHODS =
             Set.of("equals(Ljava/lang/Object;)Z", "hashCode()I", "toString()Ljava/lang/String;");
@@ -146,26 +148,33 @@ final class GuardedProxyClasses {
         Label handler = new Label();
         mv.visitCode();
         mv.visitTryCatchBlock(start, end, handler, null);
-        Label bound = new Label();
+        Label follow = new Label();
+        Label locked = new Label();
         mv.visitLabel(retry);
+        // a fixed source: its binding and reader table from this proxy's own fields
         mv.visitVarInsn(Opcodes.ALOAD, 0);
         mv.visitFieldInsn(Opcodes.GETFIELD, BASE, "fixed", "L" + BINDING + ";");
         mv.visitVarInsn(Opcodes.ASTORE, binding);
         mv.visitVarInsn(Opcodes.ALOAD, binding);
-        mv.visitJumpInsn(Opcodes.IFNONNULL, bound);
+        mv.visitJumpInsn(Opcodes.IFNULL, follow);
+        loadTarget(mv, binding, target);
+        mv.visitVarInsn(Opcodes.ALOAD, binding);
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitFieldInsn(Opcodes.GETFIELD, BASE, "fixedReaders", "[L" + CELL + ";");
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BINDING, "lock", "([L" + CELL + ";)L" + LANE + ";", false);
+        mv.visitVarInsn(Opcodes.ASTORE, lane);
+        mv.visitJumpInsn(Opcodes.GOTO, locked);
+        // a following source: whichever binding it has now
+        mv.visitLabel(follow);
         mv.visitVarInsn(Opcodes.ALOAD, 0);
         mv.visitFieldInsn(Opcodes.GETFIELD, BASE, "source", "L" + SOURCE + ";");
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, SOURCE, "binding", "()L" + BINDING + ";", false);
         mv.visitVarInsn(Opcodes.ASTORE, binding);
-        mv.visitLabel(bound);
-        // the target before the lock: the binding is immutable, and the load then overlaps the
-        // read lock's instead of waiting behind its fence
-        mv.visitVarInsn(Opcodes.ALOAD, binding);
-        mv.visitFieldInsn(Opcodes.GETFIELD, BINDING, "target", "Ljava/lang/Object;");
-        mv.visitVarInsn(Opcodes.ASTORE, target);
+        loadTarget(mv, binding, target);
         mv.visitVarInsn(Opcodes.ALOAD, binding);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BINDING, "lock", "()L" + LANE + ";", false);
         mv.visitVarInsn(Opcodes.ASTORE, lane);
+        mv.visitLabel(locked);
         mv.visitVarInsn(Opcodes.ALOAD, lane);
         mv.visitJumpInsn(Opcodes.IFNULL, retry);
         mv.visitLabel(start);
@@ -189,6 +198,16 @@ final class GuardedProxyClasses {
         mv.visitInsn(Opcodes.ATHROW);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /**
+     * The target before the lock: the binding is immutable, and the load then overlaps the read
+     * lock's instead of waiting behind its fence.
+     */
+    private static void loadTarget(MethodVisitor mv, int binding, int target) {
+        mv.visitVarInsn(Opcodes.ALOAD, binding);
+        mv.visitFieldInsn(Opcodes.GETFIELD, BINDING, "target", "Ljava/lang/Object;");
+        mv.visitVarInsn(Opcodes.ASTORE, target);
     }
 
     /**

@@ -37,8 +37,18 @@ public final class ServiceBinding {
      *     proxy's only one: EBUSY while COMING, ENOENT once GOING
      */
     public SrcuLane lock() {
+        return lock(readers);
+    }
+
+    /**
+     * {@link #lock()} with this binding's {@link #readers()}, kept by the caller: a proxy of one
+     * module keeps them beside the binding, so a call reaches its reader cell one load sooner.
+     *
+     * @throws IllegalArgumentException if {@code table} is not this binding's domain's
+     */
+    public SrcuLane lock(SrcuReaderCell[] table) {
         KernelModule m = module; // loaded before the fence (the binding is immutable): only state waits for it
-        SrcuLane lane = domain.readLockLane(readers);
+        SrcuLane lane = domain.readLockLane(table);
         ModuleState s = m.state(); // read after readLock's fence, as in enter()
         if (s != ModuleState.LIVE) {
             lane.unlock();
@@ -48,6 +58,11 @@ public final class ServiceBinding {
             return null;
         }
         return lane;
+    }
+
+    /** The reader table of the module's default domain (not API: the core keeps it, never writes it). */
+    public SrcuReaderCell[] readers() {
+        return readers;
     }
 
     boolean live() {
