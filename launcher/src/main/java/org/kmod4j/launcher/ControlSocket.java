@@ -49,7 +49,8 @@ import org.apache.felix.service.command.Job;
  * "too many control connections" and closed); a connection must deliver its whole request within
  * {@link #REQUEST_TIMEOUT} ms or is closed; a client that hangs up while its command runs
  * ({@code dmesg -w} and Ctrl-C) ends the command: its Gogo jobs are interrupted and its session
- * closed, so no thread of it is left behind. Output is sent as it is written.
+ * closed, so no thread of it is left behind. Output is sent as it is written, by one
+ * {@link FrameSender} thread per connection (why: see there).
  */
 final class ControlSocket implements AutoCloseable {
     /** Connections served at once (system property kmod4j.control.connections). */
@@ -215,38 +216,39 @@ final class ControlSocket implements AutoCloseable {
             if (!channel.isOpen()) {
                 return; // timed out just as the request completed
             }
-            PrintStream sessionOut = new PrintStream(new ControlProtocol.FrameOutputStream(out, ControlProtocol.STDOUT),
-                    false, StandardCharsets.UTF_8);
-            PrintStream sessionErr = new PrintStream(new ControlProtocol.FrameOutputStream(out, ControlProtocol.STDERR),
-                    false, StandardCharsets.UTF_8);
-            int status;
-            Thread hangUp;
+            FrameSender sender = FrameSender.start(channel, name + "-send");
+            PrintStream sessionOut = new PrintStream(sender.stream(ControlProtocol.STDOUT), false, StandardCharsets.UTF_8);
+            PrintStream sessionErr = new PrintStream(sender.stream(ControlProtocol.STDERR), false, StandardCharsets.UTF_8);
+            int status = 1;
+            Thread hangUp = null;
             AtomicBoolean done = new AtomicBoolean();
-            try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), sessionOut,
-                    sessionErr)) {
-                session.currentDir(request.cwd());
-                Thread worker = Thread.currentThread();
-                hangUp = new Thread(() -> endOnHangUp(channel, session, worker, done), name + "-hangup");
-                hangUp.setDaemon(true);
-                hangUp.start();
-                try {
-                    status = CommandScript.run(session, request.script(), sessionOut, sessionErr);
-                } catch (RuntimeException e) {
-                    sessionErr.println("kmod4j: ERROR: " + e);
-                    status = 1;
-                }
-                done.set(true);
-                sessionOut.flush();
-                sessionErr.flush();
-            }
             try {
-                Thread.interrupted(); // a hang-up may have interrupted this thread; the exit goes out regardless
-                if (channel.isOpen()) {
-                    ControlProtocol.writeExit(out, status);
+                try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), sessionOut,
+                        sessionErr)) {
+                    session.currentDir(request.cwd());
+                    Thread worker = Thread.currentThread();
+                    hangUp = new Thread(() -> endOnHangUp(channel, session, worker, done), name + "-hangup");
+                    hangUp.setDaemon(true);
+                    hangUp.start();
+                    try {
+                        status = CommandScript.run(session, request.script(), sessionOut, sessionErr);
+                    } catch (RuntimeException e) {
+                        sessionErr.println("kmod4j: ERROR: " + e);
+                    }
+                    done.set(true);
+                    sessionOut.flush();
+                    sessionErr.flush();
                 }
             } finally {
-                close(channel); // wakes the hang-up watcher
-                hangUp.join(5_000);
+                Thread.interrupted(); // a hang-up may have interrupted this thread; the exit goes out regardless
+                try {
+                    sender.finish(status, 5_000);
+                } finally {
+                    close(channel); // wakes the hang-up watcher
+                    if (hangUp != null) {
+                        hangUp.join(5_000);
+                    }
+                }
             }
         } catch (IOException e) {
             // the client went away; nothing to report to
