@@ -43,8 +43,10 @@ import org.osgi.util.tracker.ServiceTracker;
  * the CPU of the other threads of the process per second ({@code other_cpu_ms_per_s}: the
  * replace work, Felix, JIT, GC) and the worst one-second drop. {@code -Dhotswap.replaceOnly=true}
  * skips the unload/load control, {@code -Dhotswap.rounds=N} repeats the replace variants in the
- * same JVM, {@code -Dhotswap.floors=false} skips the two no-proxy variants,
- * {@code -Dhotswap.series=FILE} writes the 10 ms samples of the replace window.
+ * same JVM, {@code -Dhotswap.floors=false} skips the two no-proxy variants ({@code -Dhotswap.floorsFirst=true}
+ * runs them first, so that they meet replaced code first in the JVM),
+ * {@code -Dhotswap.series=FILE} writes the 10 ms samples of the replace window, {@code -Dhotswap.switch=true}
+ * also times each replace until the name finds the new instance ({@code to_serving_ms}).
  *
  * <p>Failed = the call ran while its module was stopped (STALE) or threw anything else.
  * Throughput = completed calls per second; drop = 1 − swapping/baseline, overall and per
@@ -128,6 +130,9 @@ public final class HotSwap {
         // rounds > 1: the same again in the same JVM, to see what the first round owes to start-up
         int rounds = Integer.getInteger("hotswap.rounds", 1);
         for (int round = 1; round <= rounds; round++) {
+            if (Boolean.getBoolean("hotswap.floorsFirst")) { // which variant meets replaced code first in this JVM
+                floors(felix, kmod, jar, callers, seconds, liveMs);
+            }
             run("guarded", null, kmod, callers, 1, null);
             Stats base = run("guarded", null, kmod, callers, seconds, null);
             Replacer replacer = new Replacer(kmod, jar, liveMs);
@@ -139,10 +144,10 @@ public final class HotSwap {
             System.out.printf("replace: baseline %.0f calls/s; while replacing (%d replaces, median %.1f ms, max %.1f ms each): "
                     + "%.0f calls/s ok, %d refused, %d FAILED; throughput drop %.1f%%%n",
                     base.rate(), replacer.swaps, median, max, swap.rate(), swap.refused, swap.failed, 100 * drop);
-            System.out.printf("RESULT|hotswap|replace|callers=%d|liveMs=%d|baseline_per_s=%.0f|swap_per_s=%.0f|failed=%d|refused=%d|swaps=%d|replace_ms_median=%.1f|replace_ms_max=%.1f|drop_pct=%.1f|worst_second_drop_pct=%.1f|cpu_drop_pct=%.1f|on_cpu_pct=%.0f/%.0f|other_cpu_ms_per_s=%.0f/%.0f%n",
+            System.out.printf("RESULT|hotswap|replace|callers=%d|liveMs=%d|baseline_per_s=%.0f|swap_per_s=%.0f|failed=%d|refused=%d|swaps=%d|replace_ms_median=%.1f|replace_ms_max=%.1f|drop_pct=%.1f|worst_second_drop_pct=%.1f|cpu_drop_pct=%.1f|on_cpu_pct=%.0f/%.0f|other_cpu_ms_per_s=%.0f/%.0f%s%n",
                     callers, liveMs, base.rate(), swap.rate(), swap.failed, swap.refused, replacer.swaps, median, max, 100 * drop,
                     swap.worstSecondDrop(base), swap.cpuDrop(base), base.onCpu(callers), swap.onCpu(callers),
-                    base.otherCpuMsPerSecond(), swap.otherCpuMsPerSecond());
+                    base.otherCpuMsPerSecond(), swap.otherCpuMsPerSecond(), replacer.toServingMs());
             String series = System.getProperty("hotswap.series");
             if (series != null) { // ms since the window's start, calls completed; then each replace's start and end
                 try (java.io.PrintWriter w = new java.io.PrintWriter(series)) {
@@ -155,35 +160,47 @@ public final class HotSwap {
                     }
                 }
             }
-            String[] floors = Boolean.parseBoolean(System.getProperty("hotswap.floors", "true")) ? new String[] {"floor", "follow"} : new String[0];
-            for (String variant : floors) {
-                boolean follow = "follow".equals(variant);
-                direct = follow ? rawService(felix, kmod, kmod.find("swapmod").get()) : new SwapService();
-                ServiceListener newest = e -> {
-                    if (e.getType() == ServiceEvent.REGISTERED) {
-                        direct = (IntUnaryOperator) felix.context.getService(e.getServiceReference());
-                    }
-                };
-                if (follow) {
-                    felix.context.addServiceListener(newest, "(" + Constants.OBJECTCLASS + "=" + IntUnaryOperator.class.getName() + ")");
-                }
-                run("direct", null, kmod, callers, 1, null);
-                Stats b = run("direct", null, kmod, callers, seconds, null);
-                Replacer r = new Replacer(kmod, jar, liveMs);
-                Stats s = run("direct", null, kmod, callers, seconds, r);
-                felix.context.removeServiceListener(newest);
-                System.out.printf("RESULT|hotswap|replace-%s|callers=%d|liveMs=%d|baseline_per_s=%.0f|swap_per_s=%.0f|stale=%d|swaps=%d|drop_pct=%.1f|worst_second_drop_pct=%.1f|cpu_drop_pct=%.1f|on_cpu_pct=%.0f/%.0f|other_cpu_ms_per_s=%.0f/%.0f%n",
-                        variant, callers, liveMs, b.rate(), s.rate(), s.failed, r.swaps, 100 * (1 - s.rate() / b.rate()),
-                        s.worstSecondDrop(b), s.cpuDrop(b), b.onCpu(callers), s.onCpu(callers),
-                        b.otherCpuMsPerSecond(), s.otherCpuMsPerSecond());
+            if (!Boolean.getBoolean("hotswap.floorsFirst")) {
+                floors(felix, kmod, jar, callers, seconds, liveMs);
             }
         }
         kmod.unload("swapmod");
     }
 
+    /** The no-proxy variants: a plain object (floor) and the newest instance's raw object (follow). */
+    static void floors(FelixSupport felix, FelixSupport.Kmod kmod, Path jar, int callers, double seconds, long liveMs)
+            throws Exception {
+        String[] floors = Boolean.parseBoolean(System.getProperty("hotswap.floors", "true")) ? new String[] {"floor", "follow"} : new String[0];
+        for (String variant : floors) {
+            boolean follow = "follow".equals(variant);
+            direct = follow ? rawService(felix, kmod, kmod.find("swapmod").get()) : new SwapService();
+            ServiceListener newest = e -> {
+                if (e.getType() == ServiceEvent.REGISTERED) {
+                    direct = (IntUnaryOperator) felix.context.getService(e.getServiceReference());
+                }
+            };
+            if (follow) {
+                felix.context.addServiceListener(newest, "(" + Constants.OBJECTCLASS + "=" + IntUnaryOperator.class.getName() + ")");
+            }
+            run("direct", null, kmod, callers, 1, null);
+            Stats b = run("direct", null, kmod, callers, seconds, null);
+            Replacer r = new Replacer(kmod, jar, liveMs);
+            Stats s = run("direct", null, kmod, callers, seconds, r);
+            felix.context.removeServiceListener(newest);
+            System.out.printf("RESULT|hotswap|replace-%s|callers=%d|liveMs=%d|baseline_per_s=%.0f|swap_per_s=%.0f|stale=%d|swaps=%d|drop_pct=%.1f|worst_second_drop_pct=%.1f|cpu_drop_pct=%.1f|on_cpu_pct=%.0f/%.0f|other_cpu_ms_per_s=%.0f/%.0f%n",
+                    variant, callers, liveMs, b.rate(), s.rate(), s.failed, r.swaps, 100 * (1 - s.rate() / b.rate()),
+                    s.worstSecondDrop(b), s.cpuDrop(b), b.onCpu(callers), s.onCpu(callers),
+                    b.otherCpuMsPerSecond(), s.otherCpuMsPerSecond());
+        }
+    }
+
     static final class Replacer extends Swapper {
+        /** -Dhotswap.switch=true: also time each replace until the name finds the new instance. */
+        static final boolean WATCH = Boolean.getBoolean("hotswap.switch");
         final java.util.List<Long> latencies = new java.util.ArrayList<>();
         final java.util.List<Long> starts = new java.util.ArrayList<>();
+        /** Start of replace until the name switched (the new instance LIVE, followers moving to it). */
+        final java.util.List<Long> toServing = new java.util.ArrayList<>();
 
         Replacer(FelixSupport.Kmod kmod, Path jar, long liveMs) {
             super(null, kmod, jar, liveMs);
@@ -194,10 +211,18 @@ public final class HotSwap {
             long start = System.nanoTime();
             try {
                 while (!stop) {
+                    long[] switched = new long[1];
+                    Thread watcher = WATCH ? watch(switched) : null;
                     long t0 = System.nanoTime();
                     kmod.replace(jar);
                     starts.add(t0);
                     latencies.add(System.nanoTime() - t0);
+                    if (watcher != null) {
+                        watcher.join(10_000);
+                        if (switched[0] != 0) {
+                            toServing.add(switched[0] - t0);
+                        }
+                    }
                     swaps++;
                     Thread.sleep(liveMs);
                 }
@@ -205,6 +230,29 @@ public final class HotSwap {
                 error = t;
             }
             totalNanos = System.nanoTime() - start;
+        }
+
+        /** Polls every 20 µs (bounded: 10 s) for the name to find another instance than now. */
+        private Thread watch(long[] switched) {
+            Object before = kmod.find("swapmod").orElse(null);
+            Thread w = new Thread(() -> {
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (System.nanoTime() < deadline) {
+                    Object now = kmod.find("swapmod").orElse(null);
+                    if (now != null && now != before) {
+                        switched[0] = System.nanoTime();
+                        return;
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+                }
+            }, "switch-watch");
+            w.start();
+            return w;
+        }
+
+        String toServingMs() {
+            long[] ns = toServing.stream().mapToLong(Long::longValue).sorted().toArray();
+            return ns.length == 0 ? "" : String.format("|to_serving_ms_median=%.1f|to_serving_ms_max=%.1f", ns[ns.length / 2] / 1e6, ns[ns.length - 1] / 1e6);
         }
     }
 
