@@ -1,104 +1,163 @@
-package org.kmod4j.launcher;
+package org.kmod4j.admin;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.felix.service.command.CommandProcessor;
+import org.kmod4j.api.Errno;
+import org.kmod4j.api.LoadOptions;
+import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.ModuleException;
+import org.osgi.framework.BundleContext;
 
 /**
- * What a long-running launcher (shell or {@code --no-shell}, not {@code -c}) runs next to the
- * container, in this order: restart persistence (the modules of the last run are restored from
- * {@code <state dir>/modules.state} in dependency order), the example modules, the deploy
- * folder, and last the control socket, so a client never sees a half-restored container.
- * {@link #close()} stops them in reverse order, before the framework stops.
+ * What the admin bundle runs for one container and one configuration: the oops handler, the
+ * persisted module state (restore at start), the modules to load at start, the deploy folder
+ * and the control socket. {@link #start} runs them in that order (a deployed jar is adopted only
+ * once its module is restored); {@link #close} stops them in reverse order.
  */
 final class AdminServices implements AutoCloseable {
 
     private final Path stateDir;
-    private final ContainerClient container;
+    private final ModuleContainer container;
+    private final BundleContext context;
+    private final AdminConfig config;
     private final PrintStream err;
+    private ModulesLinkedIn oops;
     private ModulePersistence persistence;
     private DeployWatcher deploy;
     private ControlSocket control;
+    private CommandProcessor processor;
     private List<String> restored = List.of();
+    private List<String> loaded = List.of();
 
-    AdminServices(Path stateDir, ContainerClient container, PrintStream err) {
+    AdminServices(Path stateDir, ModuleContainer container, BundleContext context, AdminConfig config, PrintStream err) {
         this.stateDir = stateDir;
         this.container = container;
+        this.context = context;
+        this.config = config;
         this.err = err;
     }
 
-    /** Starts persisting the loaded modules and restores the ones of the last run. @return their names */
-    List<String> restore() {
-        persistence = new ModulePersistence(stateDir, container, err);
-        persistence.open();
-        restored = persistence.restore();
-        return restored;
+    ModuleContainer container() {
+        return container;
     }
 
+    AdminConfig config() {
+        return config;
+    }
+
+    /** Everything but the control socket (it needs Gogo: {@link #controlSocket}). */
+    void start() {
+        if (config.oops()) {
+            oops = ModulesLinkedIn.install(container);
+        }
+        if (config.restore()) {
+            persistence = new ModulePersistence(stateDir, container, context, err);
+            persistence.open();
+            restored = persistence.restore();
+        }
+        loaded = loadAtStart(config.modulesLoad());
+        if (config.deployDir() != null) {
+            DeployWatcher watcher = new DeployWatcher(config.deployDir(), container, persistence, err);
+            try {
+                watcher.start();
+                deploy = watcher;
+            } catch (IOException | RuntimeException e) {
+                watcher.close();
+                err.println("kmod4j: WARNING: no deploy folder " + config.deployDir() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The modules restored from the last run. */
     List<String> restored() {
         return restored;
     }
 
+    /** The modules of {@link AdminConfig#modulesLoad()} now loaded. */
+    List<String> loaded() {
+        return loaded;
+    }
+
+    /** The deploy folder being watched, or null. */
+    Path deployDirectory() {
+        return deploy == null ? null : deploy.directory();
+    }
+
+    /** The control socket listening, or null. */
+    Path socket() {
+        return control == null ? null : control.path();
+    }
+
     /**
-     * Loads the example jars found in {@code examples}; a module of that name already loaded
-     * (restored from the last run) is left as it is.
+     * Loads each jar unless a module of its name is loaded already (restored from the last run).
      *
-     * @return the example module names now loaded
+     * @return the names now loaded
      */
-    List<String> loadExamples(Path examples, List<String> jars) {
-        List<String> loaded = new ArrayList<>();
-        for (String example : jars) {
-            String name = example.replace('-', '_');
-            if (container.module(name).isPresent()) {
-                loaded.add(name);
-                continue;
-            }
+    private List<String> loadAtStart(List<Path> jars) {
+        List<String> names = new ArrayList<>();
+        for (Path jar : jars) {
             try {
-                loaded.add(container.load(examples.resolve(example + ".jar"), Map.of(), false).name());
-            } catch (ContainerClient.Failure e) {
-                if ("EEXIST".equals(e.errno())) {
-                    loaded.add(name);
+                String name = container.inspect(jar).name();
+                if (container.find(name).isEmpty()) {
+                    container.load(jar, LoadOptions.defaults());
+                }
+                names.add(name);
+            } catch (ModuleException e) {
+                if (e.errno() == Errno.EEXIST) {
+                    names.add(container.inspect(jar).name());
                 } else {
                     err.println("insmod: ERROR: " + e.getMessage());
                 }
             }
         }
-        return loaded;
+        return List.copyOf(names);
     }
 
-    /** Starts watching the deploy folder. */
-    Path startDeploy(Path dir) throws IOException {
-        deploy = new DeployWatcher(dir, container, persistence, err);
-        deploy.start();
-        return deploy.directory();
-    }
-
-    /** Opens {@code <state dir>/control.sock}; a failure is reported and the container runs on without it. */
-    Path startControlSocket(CommandProcessor processor) {
+    /**
+     * Opens the control socket on {@code processor}, or closes it when null; a socket on another
+     * processor is replaced. A failure is reported and the container runs on without it.
+     */
+    void controlSocket(CommandProcessor processor) {
+        if (processor == this.processor) {
+            return;
+        }
+        closeControlSocket();
+        this.processor = processor;
+        Path path = config.socket(stateDir);
+        if (processor == null || path == null) {
+            return;
+        }
         try {
-            control = ControlSocket.start(stateDir, processor, err);
-            return control.path();
+            control = ControlSocket.start(path, processor, err);
         } catch (IOException | RuntimeException e) {
-            err.println("kmod4j: WARNING: no control socket in " + stateDir + ": " + e.getMessage());
-            return null;
+            err.println("kmod4j: WARNING: no control socket " + path + ": " + e.getMessage());
+        }
+    }
+
+    private void closeControlSocket() {
+        if (control != null) {
+            control.close();
+            control = null;
         }
     }
 
     @Override
     public void close() {
-        if (control != null) {
-            control.close();
-        }
+        closeControlSocket();
+        processor = null;
         if (deploy != null) {
             deploy.close();
         }
         if (persistence != null) {
             persistence.close();
+        }
+        if (oops != null) {
+            oops.uninstall();
         }
     }
 }

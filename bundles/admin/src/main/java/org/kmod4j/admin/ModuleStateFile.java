@@ -1,4 +1,4 @@
-package org.kmod4j.launcher;
+package org.kmod4j.admin;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -98,7 +98,7 @@ final class ModuleStateFile {
     /** Replaces the state file with these entries: temp file, fsync, atomic rename, fsync of the directory. */
     static void write(Path file, List<Entry> entries) {
         StringBuilder text = new StringBuilder();
-        text.append("# kmod4j: the modules to load again at start, in load order (written by the launcher)\n");
+        text.append("# kmod4j: the modules to load again at start, in load order (written by kmod4j-admin)\n");
         line(text, "version", String.valueOf(VERSION));
         line(text, "modules", String.valueOf(entries.size()));
         for (int i = 0; i < entries.size(); i++) {

@@ -1,19 +1,15 @@
-package org.kmod4j.launcher;
+package org.kmod4j.admin;
 
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
+import org.kmod4j.api.Module;
+import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.Taint;
 
 /**
  * The JVM's default uncaught exception handler, printing what a kernel oops prints: the
@@ -32,42 +28,40 @@ import org.osgi.framework.ServiceReference;
  *
  * <p>A frame's module comes from {@code ModuleContainer.findByClassName}, which takes no lock
  * (Linux's {@code __module_address} under RCU): an oops never waits for a load or unload in
- * progress. The container API is reached through reflection, like {@link ContainerClient}: its
- * classes belong to the container bundle's class loader, not the launcher's; the reflective
- * handles are resolved once, at {@link #install}, so printing an oops loads no class. Whatever
- * goes wrong while asking the container, the exception itself is still printed.
+ * progress. Whatever goes wrong while asking the container, the exception itself is still
+ * printed.
+ *
+ * <p>The JVM has one default handler: {@link #install} puts this one in place and remembers the
+ * previous one, {@link #uninstall} puts that back if this one is still in place (the admin
+ * bundle stops, or its container goes).
  */
 final class ModulesLinkedIn implements Thread.UncaughtExceptionHandler {
 
-    private static final String CONTAINER = "org.kmod4j.api.ModuleContainer";
-    private static final String MODULE = "org.kmod4j.api.Module";
-
     private final Supplier<PrintStream> err;
-    private final ContainerView container;
+    private final ModuleContainer container;
+    private Thread.UncaughtExceptionHandler previous;
 
-    ModulesLinkedIn(ContainerView container, Supplier<PrintStream> err) {
+    ModulesLinkedIn(ModuleContainer container, Supplier<PrintStream> err) {
         this.container = container;
         this.err = err;
     }
 
-    /**
-     * Installs the handler as the JVM's default, for the {@code ModuleContainer} service
-     * registered in {@code context} now. Without that service nothing is installed.
-     *
-     * @return whether the handler was installed
-     */
-    static boolean install(BundleContext context) {
-        try {
-            ServiceReference<?> reference = context.getServiceReference(CONTAINER);
-            Object service = reference == null ? null : context.getService(reference);
-            if (service == null) {
-                return false;
+    /** Installs a handler for {@code container} as the JVM's default. */
+    static ModulesLinkedIn install(ModuleContainer container) {
+        ModulesLinkedIn handler = new ModulesLinkedIn(container, () -> System.err);
+        synchronized (ModulesLinkedIn.class) {
+            handler.previous = Thread.getDefaultUncaughtExceptionHandler();
+            Thread.setDefaultUncaughtExceptionHandler(handler);
+        }
+        return handler;
+    }
+
+    /** Puts the previous default handler back, if this one is still the default. */
+    void uninstall() {
+        synchronized (ModulesLinkedIn.class) {
+            if (Thread.getDefaultUncaughtExceptionHandler() == this) {
+                Thread.setDefaultUncaughtExceptionHandler(previous);
             }
-            Thread.setDefaultUncaughtExceptionHandler(new ModulesLinkedIn(ContainerView.of(service), () -> System.err));
-            return true;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            System.err.println("kmod4j: the oops handler is not installed: " + e);
-            return false;
         }
     }
 
@@ -90,11 +84,12 @@ final class ModulesLinkedIn implements Thread.UncaughtExceptionHandler {
         StringBuilder out = new StringBuilder();
         out.append("Exception in thread \"").append(thread.getName()).append("\" ").append(failure).append('\n');
         out.append("Modules linked in:");
-        for (String module : container.modulesLinkedIn()) {
-            out.append(' ').append(module);
+        for (Module module : container.modules()) {
+            String letters = Taint.letters(module.taints());
+            out.append(' ').append(module.name()).append(letters.isEmpty() ? "" : "(" + letters + ")");
         }
         out.append('\n');
-        String taints = container.taints();
+        String taints = Taint.letters(container.taints());
         out.append("Comm: ").append(thread.getName()).append(' ')
                 .append(taints.isEmpty() ? "Not tainted" : "Tainted: " + taints).append('\n');
         out.append("Call Trace:\n");
@@ -140,7 +135,7 @@ final class ModulesLinkedIn implements Thread.UncaughtExceptionHandler {
         int inCommon = trace.length - 1 - m;
         for (int i = 0; i <= m; i++) {
             out.append(indent).append("\tat ").append(trace[i]);
-            String module = container.moduleOf(trace[i].getClassName());
+            String module = moduleOf(trace[i].getClassName());
             if (module != null) {
                 out.append(" [").append(module).append(']');
             }
@@ -151,106 +146,13 @@ final class ModulesLinkedIn implements Thread.UncaughtExceptionHandler {
         }
     }
 
-    /**
-     * The container as the oops handler needs it, through reflection on the service object's
-     * own {@code org.kmod4j.api} interfaces (whichever loader defined them).
-     */
-    static final class ContainerView {
-        private final Object container;
-        private final Method modules;
-        private final Method taints;
-        private final Method findByClassName;
-        private final Method name;
-        private final Method moduleTaints;
-
-        private ContainerView(Object container, Method modules, Method taints, Method findByClassName, Method name,
-                Method moduleTaints) {
-            this.container = container;
-            this.modules = modules;
-            this.taints = taints;
-            this.findByClassName = findByClassName;
-            this.name = name;
-            this.moduleTaints = moduleTaints;
-        }
-
-        static ContainerView of(Object container) throws ReflectiveOperationException {
-            Class<?> containerType = type(container.getClass(), CONTAINER);
-            if (containerType == null) {
-                throw new ClassNotFoundException(container.getClass() + " does not implement " + CONTAINER);
-            }
-            Method findByClassName = containerType.getMethod("findByClassName", String.class);
-            // the Module interface of the same API copy as the container's
-            Class<?> moduleType = Class.forName(MODULE, false, containerType.getClassLoader());
-            return new ContainerView(container, containerType.getMethod("modules"), containerType.getMethod("taints"),
-                    findByClassName, moduleType.getMethod("name"), moduleType.getMethod("taints"));
-        }
-
-        private static Class<?> type(Class<?> type, String name) {
-            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-                if (c.getName().equals(name)) {
-                    return c;
-                }
-                for (Class<?> i : c.getInterfaces()) {
-                    Class<?> found = type(i, name);
-                    if (found != null) {
-                        return found;
-                    }
-                }
-            }
+    /** The name of the module owning this class name, or null. */
+    private String moduleOf(String className) {
+        try {
+            Optional<Module> module = container.findByClassName(className);
+            return module.map(Module::name).orElse(null);
+        } catch (RuntimeException e) {
             return null;
-        }
-
-        /** Every formed module's name in load order, followed by its own taint letters as {@code (RW)}. */
-        List<String> modulesLinkedIn() {
-            List<String> names = new ArrayList<>();
-            for (Object module : (Collection<?>) call(modules, container)) {
-                String letters = letters((Collection<?>) call(moduleTaints, module));
-                names.add(call(name, module) + (letters.isEmpty() ? "" : "(" + letters + ")"));
-            }
-            return names;
-        }
-
-        /** The container's taint letters in Linux's order, empty if not tainted. */
-        String taints() {
-            return letters((Collection<?>) call(taints, container));
-        }
-
-        /** The name of the module owning this class name, or null. */
-        String moduleOf(String className) {
-            try {
-                Optional<?> module = (Optional<?>) call(findByClassName, container, className);
-                return module.isPresent() ? String.valueOf(call(name, module.get())) : null;
-            } catch (RuntimeException e) {
-                return null;
-            }
-        }
-
-        private static String letters(Collection<?> taints) {
-            List<Enum<?>> sorted = new ArrayList<>();
-            for (Object taint : taints) {
-                sorted.add((Enum<?>) taint);
-            }
-            sorted.sort((a, b) -> Integer.compare(a.ordinal(), b.ordinal()));
-            StringBuilder letters = new StringBuilder();
-            for (Enum<?> taint : sorted) {
-                try {
-                    letters.append(taint.getDeclaringClass().getMethod("letter").invoke(taint));
-                } catch (ReflectiveOperationException e) {
-                    letters.append('?');
-                }
-            }
-            return letters.toString();
-        }
-
-        private static Object call(Method method, Object target, Object... args) {
-            try {
-                return method.invoke(target, args);
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                throw cause instanceof RuntimeException ? (RuntimeException) cause : new IllegalStateException(cause);
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 }
