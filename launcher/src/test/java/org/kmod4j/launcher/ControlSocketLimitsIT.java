@@ -36,6 +36,7 @@ import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.kmod4j.launcher.Kmod4jProcesses.Container;
+import org.kmod4j.shell.control.ControlProtocol;
 
 /**
  * The control socket does not leak server-side work: a client that hangs up ends its command

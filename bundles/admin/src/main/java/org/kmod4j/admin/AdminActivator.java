@@ -136,9 +136,9 @@ public final class AdminActivator implements BundleActivator {
         }
         config = wanted;
         if (services == null && container != null && wanted != null) {
-            Object dir = reference.getProperty(AdminStatus.STATE_DIR);
+            Object dir = reference.getProperty(AdminProperties.STATE_DIR);
             if (dir == null) {
-                err.println("kmod4j-admin: ERROR: the container service has no " + AdminStatus.STATE_DIR
+                err.println("kmod4j-admin: ERROR: the container service has no " + AdminProperties.STATE_DIR
                         + " property; nothing started");
                 return;
             }
@@ -149,7 +149,7 @@ public final class AdminActivator implements BundleActivator {
         }
         if (services != null) {
             services.controlSocket(processors.getService());
-            publish(AdminStatus.ready(Path.of(String.valueOf(reference.getProperty(AdminStatus.STATE_DIR))), services));
+            publish(AdminStatus.ready(Path.of(String.valueOf(reference.getProperty(AdminProperties.STATE_DIR))), services));
         }
     }
 

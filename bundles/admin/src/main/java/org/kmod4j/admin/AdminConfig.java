@@ -1,5 +1,12 @@
 package org.kmod4j.admin;
 
+import static org.kmod4j.admin.AdminProperties.CONTROL_SOCKET;
+import static org.kmod4j.admin.AdminProperties.DEPLOY_DIR;
+import static org.kmod4j.admin.AdminProperties.MODULES_LOAD;
+import static org.kmod4j.admin.AdminProperties.NO_SOCKET;
+import static org.kmod4j.admin.AdminProperties.OOPS;
+import static org.kmod4j.admin.AdminProperties.RESTORE;
+
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,20 +17,20 @@ import org.kmod4j.shell.control.ControlProtocol;
 
 /**
  * What the admin bundle does, read from framework properties and, when ConfigAdmin is present,
- * from the configuration of PID {@value #PID} (its values win key by key):
+ * from the configuration of PID {@value AdminProperties#PID} (its values win key by key):
  *
  * <table>
  * <caption>keys</caption>
- * <tr><td>{@value #RESTORE}</td><td>{@code true} (default): restore the modules of the last run
+ * <tr><td>{@value AdminProperties#RESTORE}</td><td>{@code true} (default): restore the modules of the last run
  * from {@code <state dir>/modules.state} and keep that file current; {@code false}: neither</td></tr>
- * <tr><td>{@value #DEPLOY_DIR}</td><td>the hot-deploy folder; unset or empty: none</td></tr>
- * <tr><td>{@value #CONTROL_SOCKET}</td><td>the control socket's path; unset: {@code <state dir>/control.sock};
+ * <tr><td>{@value AdminProperties#DEPLOY_DIR}</td><td>the hot-deploy folder; unset or empty: none</td></tr>
+ * <tr><td>{@value AdminProperties#CONTROL_SOCKET}</td><td>the control socket's path; unset: {@code <state dir>/control.sock};
  * {@code none}: no socket. Only the state directory is guarded by the container's lock: another
  * path must be one no other container uses (a file left there is replaced)</td></tr>
- * <tr><td>{@value #MODULES_LOAD}</td><td>module jars to load at start, after the restore, separated by
+ * <tr><td>{@value AdminProperties#MODULES_LOAD}</td><td>module jars to load at start, after the restore, separated by
  * {@code File.pathSeparator} (Linux's modules-load.d); a module of that name already loaded is left
  * as it is</td></tr>
- * <tr><td>{@value #OOPS}</td><td>{@code true} (default): an uncaught exception prints "Modules linked
+ * <tr><td>{@value AdminProperties#OOPS}</td><td>{@code true} (default): an uncaught exception prints "Modules linked
  * in:" ({@link ModulesLinkedIn})</td></tr>
  * </table>
  *
@@ -31,14 +38,6 @@ import org.kmod4j.shell.control.ControlProtocol;
  * {@code kmod4j.state.dir} property of its {@code ModuleContainer} service), the one its lock holds.
  */
 record AdminConfig(boolean restore, Path deployDir, String controlSocket, List<Path> modulesLoad, boolean oops) {
-
-    static final String PID = "org.kmod4j.admin";
-    static final String RESTORE = "kmod4j.restore";
-    static final String DEPLOY_DIR = "kmod4j.deploy.dir";
-    static final String CONTROL_SOCKET = "kmod4j.control.socket";
-    static final String MODULES_LOAD = "kmod4j.modules.load";
-    static final String OOPS = "kmod4j.oops";
-    static final String NO_SOCKET = "none";
 
     /** Every key, for ConfigAdmin's dictionary. */
     static final List<String> KEYS = List.of(RESTORE, DEPLOY_DIR, CONTROL_SOCKET, MODULES_LOAD, OOPS);

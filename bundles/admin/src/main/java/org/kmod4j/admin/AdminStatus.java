@@ -1,5 +1,14 @@
 package org.kmod4j.admin;
 
+import static org.kmod4j.admin.AdminProperties.LOADED;
+import static org.kmod4j.admin.AdminProperties.READY;
+import static org.kmod4j.admin.AdminProperties.RESTORED;
+import static org.kmod4j.admin.AdminProperties.STARTING;
+import static org.kmod4j.admin.AdminProperties.STATE;
+import static org.kmod4j.admin.AdminProperties.STATE_DIR;
+import static org.kmod4j.admin.AdminProperties.CONTROL_SOCKET;
+import static org.kmod4j.admin.AdminProperties.DEPLOY_DIR;
+
 import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -7,28 +16,12 @@ import java.util.List;
 
 import org.osgi.framework.Constants;
 
-/**
- * The admin bundle's state, published as the properties of a service of this class, so that
- * whoever cannot link against this bundle (the launcher, which is not a bundle) can wait for it
- * with a filter on {@value #STATE} and read it: plain framework state, JDK types only. The
- * service object carries nothing else.
- */
-public final class AdminStatus {
 
-    /** {@value #STARTING} once the container is found, {@value #READY} once restore, loads, deploy folder and socket ran. */
-    public static final String STATE = "kmod4j.admin.state";
-    public static final String STARTING = "starting";
-    public static final String READY = "ready";
-    /** The container's state directory. */
-    public static final String STATE_DIR = "kmod4j.state.dir";
-    /** String[]: the modules restored from the last run. */
-    public static final String RESTORED = "kmod4j.admin.restored";
-    /** String[]: the modules of kmod4j.modules.load now loaded. */
-    public static final String LOADED = "kmod4j.admin.loaded";
-    /** The deploy folder watched (absent: none). */
-    public static final String DEPLOY_DIR = AdminConfig.DEPLOY_DIR;
-    /** The control socket listening (absent: none). */
-    public static final String CONTROL_SOCKET = AdminConfig.CONTROL_SOCKET;
+/**
+ * The service whose properties are the admin bundle's state ({@link AdminProperties}); the
+ * object carries nothing else.
+ */
+final class AdminStatus {
 
     AdminStatus() {
     }

@@ -13,7 +13,7 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ManagedService;
 
 /**
- * The configuration of PID {@value AdminConfig#PID} from ConfigAdmin, when it is there. The
+ * The configuration of PID {@value AdminProperties#PID} from ConfigAdmin, when it is there. The
  * {@code org.osgi.service.cm} import is optional: this class is only loaded through
  * {@link #register}, which fails with {@link NoClassDefFoundError} when the package is not wired
  * (no ConfigAdmin when this bundle resolved; refresh the bundle after installing one).
@@ -29,7 +29,7 @@ final class ManagedAdmin implements ManagedService {
     /** Registers the ManagedService; {@code configured} gets each configuration (empty when deleted). */
     static ServiceRegistration<?> register(BundleContext context, Consumer<Map<String, Object>> configured) {
         Dictionary<String, Object> props = new Hashtable<>();
-        props.put(Constants.SERVICE_PID, AdminConfig.PID);
+        props.put(Constants.SERVICE_PID, AdminProperties.PID);
         props.put(Constants.SERVICE_DESCRIPTION, "kmod4j admin configuration");
         return context.registerService(ManagedService.class, new ManagedAdmin(configured), props);
     }
