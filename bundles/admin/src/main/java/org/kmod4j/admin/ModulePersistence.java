@@ -54,7 +54,8 @@ import org.osgi.framework.ServiceRegistration;
  * modules may notify concurrently).
  *
  * <p>At start, {@link #restore} loads the recorded modules in dependency order; a recorded module
- * already loaded (the admin bundle restarted on a running container) is adopted as it is. While it runs the
+ * already loaded (the admin bundle restarted on a running container) is adopted as it is, and so
+ * is a LIVE module the file does not have. While it runs the
  * recorded entries stay in the file, so a crash in the middle of a restore loses nothing; a
  * module whose restore failed is dropped from the state afterwards, with a message.
  *
@@ -166,6 +167,7 @@ final class ModulePersistence implements AutoCloseable {
             if (!dropped.isEmpty()) {
                 err.println("kmod4j: modules not restored, dropped from " + stateFile + ": " + String.join(" ", dropped));
             }
+            adoptUnrecorded();
             save();
         }
         return restored;
@@ -182,6 +184,21 @@ final class ModulePersistence implements AutoCloseable {
                 m.uses(), m.parameters());
         synchronized (this) {
             live.put(m.name(), new Tracked(entry, m.filename(), false, bundleId(m)));
+        }
+    }
+
+    /**
+     * LIVE modules the state file does not have (loaded while no admin bundle ran) are recorded
+     * as they are, loaded again from their own file (no copy is made of a jar loaded before).
+     * Callers hold the monitor.
+     */
+    private void adoptUnrecorded() {
+        for (Module m : container.modules()) {
+            if (m.state() == ModuleState.LIVE && !live.containsKey(m.name()) && !coming.containsKey(m.name())) {
+                Entry entry = new Entry(m.name(), null, m.filename(), null, m.isPermanent(), List.copyOf(m.uses()),
+                        new LinkedHashMap<>(m.parameters()));
+                live.put(m.name(), new Tracked(entry, m.filename(), false, bundleId(m)));
+            }
         }
     }
 
