@@ -2,9 +2,11 @@ package org.kmod4j.admin;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Dictionary;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.felix.service.command.CommandProcessor;
@@ -57,34 +59,8 @@ public final class AdminActivator implements BundleActivator {
             t.setDaemon(true);
             return t;
         });
-        containers = new ServiceTracker<>(context, ModuleContainer.class, null) {
-            @Override
-            public ModuleContainer addingService(ServiceReference<ModuleContainer> reference) {
-                ModuleContainer c = super.addingService(reference);
-                changed();
-                return c;
-            }
-
-            @Override
-            public void removedService(ServiceReference<ModuleContainer> reference, ModuleContainer service) {
-                super.removedService(reference, service);
-                changed();
-            }
-        };
-        processors = new ServiceTracker<>(context, CommandProcessor.class, null) {
-            @Override
-            public CommandProcessor addingService(ServiceReference<CommandProcessor> reference) {
-                CommandProcessor p = super.addingService(reference);
-                changed();
-                return p;
-            }
-
-            @Override
-            public void removedService(ServiceReference<CommandProcessor> reference, CommandProcessor service) {
-                super.removedService(reference, service);
-                changed();
-            }
-        };
+        containers = track(ModuleContainer.class);
+        processors = track(CommandProcessor.class);
         processors.open();
         containers.open();
         try {
@@ -117,11 +93,29 @@ public final class AdminActivator implements BundleActivator {
         }
     }
 
+    /** A tracker of {@code type} whose every change is {@link #changed()}. */
+    private <S> ServiceTracker<S, S> track(Class<S> type) {
+        return new ServiceTracker<>(context, type, null) {
+            @Override
+            public S addingService(ServiceReference<S> reference) {
+                S service = super.addingService(reference);
+                changed();
+                return service;
+            }
+
+            @Override
+            public void removedService(ServiceReference<S> reference, S service) {
+                super.removedService(reference, service);
+                changed();
+            }
+        };
+    }
+
     /** Something changed: apply it on the worker (after what is queued). */
     private void changed() {
         try {
             worker.execute(this::apply);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // stopping: shutdown() closes everything
         }
     }
@@ -149,7 +143,7 @@ public final class AdminActivator implements BundleActivator {
         }
         if (services != null) {
             services.controlSocket(processors.getService());
-            publish(AdminStatus.ready(Path.of(String.valueOf(reference.getProperty(AdminProperties.STATE_DIR))), services));
+            publish(AdminStatus.ready(services));
         }
     }
 
@@ -165,7 +159,7 @@ public final class AdminActivator implements BundleActivator {
         }
     }
 
-    private void publish(java.util.Dictionary<String, Object> properties) {
+    private void publish(Dictionary<String, Object> properties) {
         if (status == null) {
             status = context.registerService(AdminStatus.class, new AdminStatus(), properties);
         } else {

@@ -42,6 +42,10 @@ final class AdminServices implements AutoCloseable {
         this.err = err;
     }
 
+    Path stateDir() {
+        return stateDir;
+    }
+
     ModuleContainer container() {
         return container;
     }

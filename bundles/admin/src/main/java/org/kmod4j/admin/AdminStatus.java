@@ -34,8 +34,8 @@ final class AdminStatus {
         return p;
     }
 
-    static Dictionary<String, Object> ready(Path stateDir, AdminServices services) {
-        Dictionary<String, Object> p = starting(stateDir);
+    static Dictionary<String, Object> ready(AdminServices services) {
+        Dictionary<String, Object> p = starting(services.stateDir());
         p.put(STATE, READY);
         p.put(RESTORED, array(services.restored()));
         p.put(LOADED, array(services.loaded()));
