@@ -1,4 +1,4 @@
-package org.kmod4j.launcher;
+package org.kmod4j.admin;
 
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
@@ -11,6 +11,8 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+
+import org.kmod4j.shell.control.ControlProtocol;
 
 /**
  * The one thread that writes a control connection's frames ({@link ControlProtocol}) to its
