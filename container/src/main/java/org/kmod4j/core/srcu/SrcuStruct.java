@@ -51,9 +51,11 @@ import org.kmod4j.core.TaintFlags;
  *
  * Finding the cell. Everything the reader loads before fence B is on its critical path (the
  * increment's store waits for the cell's address, the fence for the store), so the lookup is
- * one load: byThread[threadId & 63], a direct-mapped table, then an owner check that only a
- * branch depends on (owner.refersTo(thread)). A ThreadLocal.get is four dependent loads
- * (threadLocals, table, entry, value) and costs more than the fence (GuardBench's floor rows).
+ * one load: byThread[threadId & 63], a direct-mapped table, then an owner check
+ * (owner.refersTo(thread)) that no store depends on; the fence still waits for it, as for every
+ * older instruction, so it is kept to two loads. A ThreadLocal.get is four dependent loads
+ * (threadLocals, table, entry, value) and costs about as much as the whole fenced pair on
+ * counters in hand (GuardBench's fenceFloorPair rows).
  * Callers that keep readerTable() beside the domain (a proxy's binding, a module's default
  * domain) also skip the domain's load. Why the table is safe: (a) entries are written only
  * under cellsLock, with a release store, and read with an acquire load, so a reader that gets
@@ -224,7 +226,7 @@ public final class SrcuStruct implements SrcuDomain {
 
     /**
      * The calling thread's cell (found or registered on first use). Usually one load from the
-     * thread-id table and an owner check that only a branch depends on; see the notes.
+     * thread-id table and an owner check that no store depends on; see the notes.
      */
     SrcuReaderCell cell() {
         return cell(byThread);
