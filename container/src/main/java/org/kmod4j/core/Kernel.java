@@ -19,6 +19,7 @@ import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleInfo;
 import org.kmod4j.api.ModuleRequester;
 import org.kmod4j.api.ModuleState;
+import org.kmod4j.api.ReplaceOptions;
 import org.kmod4j.api.Taint;
 import org.kmod4j.api.UnloadOptions;
 import org.kmod4j.core.srcu.SrcuStruct;
@@ -98,6 +99,7 @@ public final class Kernel implements ModuleContainer {
     volatile PrivateCopies copies = PrivateCopies.temporary();
     private final ModuleUnloader unloader;
     private final ModuleReplacer replacer;
+    private final CascadeReplacer cascadeReplacer;
 
     /**
      * @param host the framework
@@ -118,6 +120,7 @@ public final class Kernel implements ModuleContainer {
         this.loader = new ModuleLoader(this);
         this.unloader = new ModuleUnloader(this);
         this.replacer = new ModuleReplacer(this, loader);
+        this.cascadeReplacer = new CascadeReplacer(this, loader, replacer);
     }
 
     @Override
@@ -126,8 +129,12 @@ public final class Kernel implements ModuleContainer {
     }
 
     @Override
-    public Module replace(Path jar, LoadOptions options) {
-        return replacer.replace(jar, options == null ? LoadOptions.defaults() : options);
+    public Module replace(Path jar, LoadOptions options, ReplaceOptions replace) {
+        LoadOptions o = options == null ? LoadOptions.defaults() : options;
+        if (replace != null && replace.cascade()) {
+            return cascadeReplacer.replace(jar, o);
+        }
+        return replacer.replace(jar, o);
     }
 
     @Override

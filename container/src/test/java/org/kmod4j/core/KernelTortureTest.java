@@ -29,11 +29,12 @@ import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleGuard;
 import org.kmod4j.api.ModuleState;
+import org.kmod4j.api.ReplaceOptions;
 import org.kmod4j.api.UnloadOptions;
 
 /**
  * Kernel torture (rcutorture / kmod.sh style): 8 threads doing random load, unload, replace
- * (a 2.0.0 jar of the name), tryGet/put, guarded enter/call, SRCU call and barrier, and requestModule (through a modprobe-like
+ * (a 2.0.0 jar of the name; half of them with --cascade, which replaces user with base), tryGet/put, guarded enter/call, SRCU call and barrier, and requestModule (through a modprobe-like
  * requester) on a few module names, some of which use others (holders) and one of which fails its
  * init at random. Module code re-enters the container: inits, exits, notifiers, SRCU callbacks
  * and guarded calls load, unload, request and synchronize (on modules of a lower rank, so the
@@ -246,6 +247,8 @@ public class KernelTortureTest extends KernelTestBase {
         assertTrue("invariant violations by kind " + kinds + ":\n" + String.join("\n", violations.subList(0, Math.min(50, violations.size()))),
                 violations.isEmpty());
         assertTrue("some loads and unloads happened", ops.containsKey("load.ok") && ops.containsKey("unload.ok"));
+        assertTrue("some replaces, with and without --cascade, happened",
+                ops.containsKey("replace.ok") && ops.containsKey("replace-cascade.ok"));
     }
 
     private void count(String op) {
@@ -264,7 +267,7 @@ public class KernelTortureTest extends KernelTestBase {
                     case 2, 3 -> reference(name, r);
                     case 4, 5 -> guarded(name, r);
                     case 6 -> barrier(name);
-                    case 7 -> replace(name);
+                    case 7 -> replace(name, r.nextBoolean());
                     default -> request(name);
                 }
             } catch (ModuleException e) {
@@ -307,19 +310,27 @@ public class KernelTortureTest extends KernelTestBase {
         }
     }
 
-    private void replace(String name) {
+    /** A replace, or a replace --cascade (of base: user, which holds it, is replaced too). */
+    private void replace(String name, boolean cascade) {
+        String kind = cascade ? "replace-cascade" : "replace";
+        boolean holder = cascade && name.equals("base");
         try {
-            Module m = op(name, () -> kernel.replace(replacementOf.get(name), LoadOptions.defaults()));
+            java.util.function.Supplier<Module> replace = () -> op(name, () -> kernel.replace(replacementOf.get(name),
+                    LoadOptions.defaults(), ReplaceOptions.defaults().withCascade(cascade)));
+            Module m = holder ? op("user", replace) : replace.get();
             if (m.state() != ModuleState.LIVE && m.state() != ModuleState.GOING) {
-                violation("replace returned " + name + " in " + m.state());
+                violation(kind + " returned " + name + " in " + m.state());
             }
             afterUnload(name); // the old instance is freed
-            count("replace.ok");
+            if (holder) {
+                afterUnload("user");
+            }
+            count(kind + ".ok");
         } catch (ModuleException e) {
             if (!REPLACE_ERRORS.contains(e.errno()) && !injected(e)) {
-                violation("replace " + name + ": " + e.errno() + " " + e.getMessage());
+                violation(kind + " " + name + ": " + e.errno() + " " + e.getMessage());
             }
-            count("replace." + e.errno());
+            count(kind + "." + e.errno());
         }
     }
 
