@@ -52,7 +52,9 @@ import org.osgi.framework.BundleContext;
  * Replace (ModuleReplacer) adds no lock: the new instance is reserved beside the LIVE one,
  * out of the by-name index, and loads as any module; its last transition moves the name and
  * releases the old instance's base reference, then the old one goes GOING and unloads. While a
- * replace runs, rmmod of the name is EBUSY and a second replace EBUSY.
+ * replace runs, rmmod of the name is EBUSY and a second replace EBUSY. A cascade replace
+ * (CascadeReplacer) reserves the new instances of a module and of its holders in one
+ * transition and switches them all in one; in between each loads as any module.
  *
  * Lock-free: lookups (one volatile read of the registry snapshot), state, references
  * (ModuleRefcount), SRCU readers. Leaf monitors, held for a few field updates and never
