@@ -193,6 +193,22 @@ public class CascadeReplaceTest extends KernelTestBase {
         assertEquals(3, host.installed.size());
     }
 
+    /** From inside a read section of a holder, whose unload would wait for the caller: EDEADLK before anything changes. */
+    @Test
+    public void aCascadeFromInsideAHoldersReadSectionIsEdeadlk() throws Exception {
+        loadChain();
+        String before = state();
+        Errno errno = within(10, async("cascade in c's read section", () -> {
+            try (org.kmod4j.api.ModuleGuard g = c.enter()) {
+                return expectCascade(Errno.EDEADLK).errno();
+            }
+        }), "cascade from a read section");
+        assertEquals(Errno.EDEADLK, errno);
+        assertEquals(before, state());
+        assertOldChainServes();
+        assertEquals("nothing of the new instances ran", List.of(), TestModules.CALLS);
+    }
+
     @Test
     public void aPermanentHolderIsEbusy() throws Exception {
         a = kernel.load(jars.module("a"), null);
