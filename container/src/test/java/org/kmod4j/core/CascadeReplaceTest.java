@@ -209,6 +209,21 @@ public class CascadeReplaceTest extends KernelTestBase {
         assertEquals("nothing of the new instances ran", List.of(), TestModules.CALLS);
     }
 
+    /** a uses b and b uses a (a dynamic import made after the load): no dependency order, ELOOP, nothing changes. */
+    @Test
+    public void holdersThatUseEachOtherInACycleAreEloop() throws Exception {
+        a = kernel.load(jars.module("a"), null);
+        b = kernel.load(jars.module("b", "X-Test-Uses", "a"), null);
+        host.installed.get(a.bundle().getBundleId()).laterWires.add(b.bundle().getBundleId());
+        assertEquals(List.of("b"), a.uses());
+        TestModules.CALLS.clear();
+        String before = state();
+        ModuleException e = expectCascade(Errno.ELOOP);
+        assertTrue(e.getMessage(), e.getMessage().contains("cycle (a b)"));
+        assertEquals(before, state());
+        assertEquals(List.of(), TestModules.CALLS);
+    }
+
     @Test
     public void aPermanentHolderIsEbusy() throws Exception {
         a = kernel.load(jars.module("a"), null);
