@@ -69,7 +69,8 @@ for r in "${rows[@]}"; do
     4) jmh 4 churn 'org.kmod4j.bench.RegistryChurnBench' "${avgt[@]}" ;;
     5) jmh 5 burst 'org.kmod4j.bench.BurstBench' "${shot[@]}"
        jmh 5 manifest 'org.kmod4j.bench.ManifestReadBench' "${avgt[@]}" ;;
-    6) jmh 6 cycle 'org.kmod4j.bench.FelixCycleBench' "${avgt[@]}" ;;
+    6) jmh 6 cycle 'org.kmod4j.bench.FelixCycleBench' "${avgt[@]}"
+       jmh 6 jfr-events 'org.kmod4j.bench.JfrEventBench' "${avgt[@]}" ;;
     7) load 7; echo "== row 7: hot swap" >&2
        : > "$out/row7-hotswap.txt"
        for c in "${swap_callers[@]}"; do

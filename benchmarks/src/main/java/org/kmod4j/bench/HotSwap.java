@@ -8,6 +8,9 @@ import java.util.function.IntUnaryOperator;
 import org.kmod4j.bench.mod.ModuleBundles;
 import org.kmod4j.bench.mod.SwapService;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
 
@@ -31,7 +34,21 @@ import org.osgi.util.tracker.ServiceTracker;
  * the new instance LIVE before the old one goes. Also prints the replace latency (the call's
  * duration, median and max: an upper bound of the time until the new instance serves).</li>
  * </ul>
- * Failed = the call ran while its module was stopped (STALE) or threw anything else.
+ * The replace variant is followed by the same replaces with callers that use no proxy (see
+ * {@link #replaceVariant}): a plain object never replaced (the CPU the replace work takes from
+ * the callers) and the newest instance's raw object (plus what new code costs before it is
+ * compiled). Each replace line also gives the drop in calls per caller CPU second
+ * ({@code cpu_drop_pct}: what slowed the callers while they ran, whatever the machine's load),
+ * the share of the window the callers were on a CPU ({@code on_cpu_pct}, baseline/replacing),
+ * the CPU of the other threads of the process per second ({@code other_cpu_ms_per_s}: the
+ * replace work, Felix, JIT, GC) and the worst one-second drop. {@code -Dhotswap.replaceOnly=true}
+ * skips the unload/load control, {@code -Dhotswap.rounds=N} repeats the replace variants in the
+ * same JVM, {@code -Dhotswap.floors=false} skips the two no-proxy variants ({@code -Dhotswap.floorsFirst=true}
+ * runs them first, so that they meet replaced code first in the JVM),
+ * {@code -Dhotswap.series=FILE} writes the 10 ms samples of the replace window, {@code -Dhotswap.switch=true}
+ * also times each replace until the name finds the new instance ({@code to_serving_ms}).
+ *
+ * <p>Failed = the call ran while its module was stopped (STALE) or threw anything else.
  * Throughput = completed calls per second; drop = 1 − swapping/baseline, overall and per
  * second the module was LIVE (the time spent loading/unloading, when no call can succeed, is
  * measured by the swapper and taken out).
@@ -39,7 +56,15 @@ import org.osgi.util.tracker.ServiceTracker;
  * <p>Arguments: {@code [seconds=3] [callers=1] [liveMs=100]}. Prints {@code RESULT|...} lines.
  */
 public final class HotSwap {
+    static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
     static volatile IntUnaryOperator current;
+
+    static long processCpu() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : 0;
+    }
+    /** The target of "direct" callers: a plain object called without any proxy. */
+    static volatile IntUnaryOperator direct;
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
@@ -52,6 +77,10 @@ public final class HotSwap {
             tracker.open(true);
 
             replaceVariant(felix, kmod, jar, callers, seconds, liveMs);
+            if (Boolean.getBoolean("hotswap.replaceOnly")) {
+                tracker.close();
+                return;
+            }
             for (String kind : new String[] {"guarded", "tracker"}) {
                 // warm-up, then baseline: module loaded, no swaps
                 publish(felix, kmod, kmod.load(jar));
@@ -78,29 +107,100 @@ public final class HotSwap {
         }
     }
 
-    /** Replaces beside the unload/load control: the same callers, one following proxy. */
+    /**
+     * Replaces beside the unload/load control: the same callers, one following proxy. Then the
+     * same replaces with callers that use no proxy at all, to separate what the replace work
+     * costs the callers from what our call path costs them:
+     * <ul>
+     * <li>floor: a plain {@link SwapService} of this jar, never replaced, called directly. Its
+     * drop is the CPU the replace work (install, resolve, start, stop, uninstall, refresh, class
+     * loading, JIT, GC) takes from the callers on this machine.</li>
+     * <li>follow: the raw service object of the newest instance, called directly; a service
+     * listener sets it as soon as the new instance registers it (during its init, before the old
+     * one goes). Its drop adds what new code costs before it is compiled (each replace defines a
+     * new SwapService class, which starts interpreted) and what the callers' own compiled code
+     * costs when it meets a new receiver class. Not safe to use for real (it calls a module
+     * that is not LIVE yet); here it only measures.</li>
+     * </ul>
+     */
     static void replaceVariant(FelixSupport felix, FelixSupport.Kmod kmod, Path jar, int callers, double seconds, long liveMs)
             throws Exception {
         kmod.load(jar);
         current = kmod.service(felix.context, IntUnaryOperator.class);
-        run("guarded", null, kmod, callers, 1, null);
-        Stats base = run("guarded", null, kmod, callers, seconds, null);
-        Replacer replacer = new Replacer(kmod, jar, liveMs);
-        Stats swap = run("guarded", null, kmod, callers, seconds, replacer);
-        double drop = 1 - swap.rate() / base.rate();
-        long[] ms = replacer.latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        double median = ms.length == 0 ? 0 : ms[ms.length / 2] / 1e6;
-        double max = ms.length == 0 ? 0 : ms[ms.length - 1] / 1e6;
-        System.out.printf("replace: baseline %.0f calls/s; while replacing (%d replaces, median %.1f ms, max %.1f ms each): "
-                + "%.0f calls/s ok, %d refused, %d FAILED; throughput drop %.1f%%%n",
-                base.rate(), replacer.swaps, median, max, swap.rate(), swap.refused, swap.failed, 100 * drop);
-        System.out.printf("RESULT|hotswap|replace|callers=%d|liveMs=%d|baseline_per_s=%.0f|swap_per_s=%.0f|failed=%d|refused=%d|swaps=%d|replace_ms_median=%.1f|replace_ms_max=%.1f|drop_pct=%.1f%n",
-                callers, liveMs, base.rate(), swap.rate(), swap.failed, swap.refused, replacer.swaps, median, max, 100 * drop);
+        // rounds > 1: the same again in the same JVM, to see what the first round owes to start-up
+        int rounds = Integer.getInteger("hotswap.rounds", 1);
+        for (int round = 1; round <= rounds; round++) {
+            if (Boolean.getBoolean("hotswap.floorsFirst")) { // which variant meets replaced code first in this JVM
+                floors(felix, kmod, jar, callers, seconds, liveMs);
+            }
+            run("guarded", null, kmod, callers, 1, null);
+            Stats base = run("guarded", null, kmod, callers, seconds, null);
+            Replacer replacer = new Replacer(kmod, jar, liveMs);
+            Stats swap = run("guarded", null, kmod, callers, seconds, replacer);
+            double drop = 1 - swap.rate() / base.rate();
+            long[] ms = replacer.latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            double median = ms.length == 0 ? 0 : ms[ms.length / 2] / 1e6;
+            double max = ms.length == 0 ? 0 : ms[ms.length - 1] / 1e6;
+            System.out.printf("replace: baseline %.0f calls/s; while replacing (%d replaces, median %.1f ms, max %.1f ms each): "
+                    + "%.0f calls/s ok, %d refused, %d FAILED; throughput drop %.1f%%%n",
+                    base.rate(), replacer.swaps, median, max, swap.rate(), swap.refused, swap.failed, 100 * drop);
+            System.out.printf("RESULT|hotswap|replace|callers=%d|liveMs=%d|baseline_per_s=%.0f|swap_per_s=%.0f|failed=%d|refused=%d|swaps=%d|replace_ms_median=%.1f|replace_ms_max=%.1f|drop_pct=%.1f|worst_second_drop_pct=%.1f|cpu_drop_pct=%.1f|on_cpu_pct=%.0f/%.0f|other_cpu_ms_per_s=%.0f/%.0f%s%n",
+                    callers, liveMs, base.rate(), swap.rate(), swap.failed, swap.refused, replacer.swaps, median, max, 100 * drop,
+                    swap.worstSecondDrop(base), swap.cpuDrop(base), base.onCpu(callers), swap.onCpu(callers),
+                    base.otherCpuMsPerSecond(), swap.otherCpuMsPerSecond(), replacer.toServingMs());
+            String series = System.getProperty("hotswap.series");
+            if (series != null) { // ms since the window's start, calls completed; then each replace's start and end
+                try (java.io.PrintWriter w = new java.io.PrintWriter(series)) {
+                    for (long[] x : swap.samples) {
+                        w.printf("%.1f %d%n", x[0] / 1e6, x[1]);
+                    }
+                    for (int i = 0; i < replacer.starts.size(); i++) {
+                        w.printf("replace %.1f %.1f%n", (replacer.starts.get(i) - swap.startNanos) / 1e6,
+                                (replacer.starts.get(i) + replacer.latencies.get(i) - swap.startNanos) / 1e6);
+                    }
+                }
+            }
+            if (!Boolean.getBoolean("hotswap.floorsFirst")) {
+                floors(felix, kmod, jar, callers, seconds, liveMs);
+            }
+        }
         kmod.unload("swapmod");
     }
 
+    /** The no-proxy variants: a plain object (floor) and the newest instance's raw object (follow). */
+    static void floors(FelixSupport felix, FelixSupport.Kmod kmod, Path jar, int callers, double seconds, long liveMs)
+            throws Exception {
+        String[] floors = Boolean.parseBoolean(System.getProperty("hotswap.floors", "true")) ? new String[] {"floor", "follow"} : new String[0];
+        for (String variant : floors) {
+            boolean follow = "follow".equals(variant);
+            direct = follow ? rawService(felix, kmod, kmod.find("swapmod").get()) : new SwapService();
+            ServiceListener newest = e -> {
+                if (e.getType() == ServiceEvent.REGISTERED) {
+                    direct = (IntUnaryOperator) felix.context.getService(e.getServiceReference());
+                }
+            };
+            if (follow) {
+                felix.context.addServiceListener(newest, "(" + Constants.OBJECTCLASS + "=" + IntUnaryOperator.class.getName() + ")");
+            }
+            run("direct", null, kmod, callers, 1, null);
+            Stats b = run("direct", null, kmod, callers, seconds, null);
+            Replacer r = new Replacer(kmod, jar, liveMs);
+            Stats s = run("direct", null, kmod, callers, seconds, r);
+            felix.context.removeServiceListener(newest);
+            System.out.printf("RESULT|hotswap|replace-%s|callers=%d|liveMs=%d|baseline_per_s=%.0f|swap_per_s=%.0f|stale=%d|swaps=%d|drop_pct=%.1f|worst_second_drop_pct=%.1f|cpu_drop_pct=%.1f|on_cpu_pct=%.0f/%.0f|other_cpu_ms_per_s=%.0f/%.0f%n",
+                    variant, callers, liveMs, b.rate(), s.rate(), s.failed, r.swaps, 100 * (1 - s.rate() / b.rate()),
+                    s.worstSecondDrop(b), s.cpuDrop(b), b.onCpu(callers), s.onCpu(callers),
+                    b.otherCpuMsPerSecond(), s.otherCpuMsPerSecond());
+        }
+    }
+
     static final class Replacer extends Swapper {
+        /** -Dhotswap.switch=true: also time each replace until the name finds the new instance. */
+        static final boolean WATCH = Boolean.getBoolean("hotswap.switch");
         final java.util.List<Long> latencies = new java.util.ArrayList<>();
+        final java.util.List<Long> starts = new java.util.ArrayList<>();
+        /** Start of replace until the name switched (the new instance LIVE, followers moving to it). */
+        final java.util.List<Long> toServing = new java.util.ArrayList<>();
 
         Replacer(FelixSupport.Kmod kmod, Path jar, long liveMs) {
             super(null, kmod, jar, liveMs);
@@ -111,9 +211,18 @@ public final class HotSwap {
             long start = System.nanoTime();
             try {
                 while (!stop) {
+                    long[] switched = new long[1];
+                    Thread watcher = WATCH ? watch(switched) : null;
                     long t0 = System.nanoTime();
                     kmod.replace(jar);
+                    starts.add(t0);
                     latencies.add(System.nanoTime() - t0);
+                    if (watcher != null) {
+                        watcher.join(10_000);
+                        if (switched[0] != 0) {
+                            toServing.add(switched[0] - t0);
+                        }
+                    }
                     swaps++;
                     Thread.sleep(liveMs);
                 }
@@ -122,15 +231,41 @@ public final class HotSwap {
             }
             totalNanos = System.nanoTime() - start;
         }
+
+        /** Polls every 20 µs (bounded: 10 s) for the name to find another instance than now. */
+        private Thread watch(long[] switched) {
+            Object before = kmod.find("swapmod").orElse(null);
+            Thread w = new Thread(() -> {
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (System.nanoTime() < deadline) {
+                    Object now = kmod.find("swapmod").orElse(null);
+                    if (now != null && now != before) {
+                        switched[0] = System.nanoTime();
+                        return;
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+                }
+            }, "switch-watch");
+            w.start();
+            return w;
+        }
+
+        String toServingMs() {
+            long[] ns = toServing.stream().mapToLong(Long::longValue).sorted().toArray();
+            return ns.length == 0 ? "" : String.format("|to_serving_ms_median=%.1f|to_serving_ms_max=%.1f", ns[ns.length / 2] / 1e6, ns[ns.length - 1] / 1e6);
+        }
     }
 
     static void publish(FelixSupport felix, FelixSupport.Kmod kmod, Object module) {
+        current = kmod.guarded(module, IntUnaryOperator.class, rawService(felix, kmod, module));
+    }
+
+    static IntUnaryOperator rawService(FelixSupport felix, FelixSupport.Kmod kmod, Object module) {
         Bundle b = kmod.bundle(module);
         for (ServiceReference<?> ref : b.getRegisteredServices()) {
             Object s = felix.context.getService(ref);
             if (s instanceof IntUnaryOperator) {
-                current = kmod.guarded(module, IntUnaryOperator.class, (IntUnaryOperator) s);
-                return;
+                return (IntUnaryOperator) s;
             }
         }
         throw new IllegalStateException("the module registered no IntUnaryOperator");
@@ -138,12 +273,60 @@ public final class HotSwap {
 
     static final class Stats {
         final LongAdder ok = new LongAdder();
+        /** CPU time the callers got: calls per CPU second leave out time the callers were not running. */
+        final LongAdder cpuNanos = new LongAdder();
         long refused;
         long failed;
         double seconds;
 
+        java.util.List<long[]> samples = java.util.List.of();
+        long startNanos;
+        /** CPU time of this process's threads other than the callers (replacer, Felix, JIT, GC) during the window. */
+        long otherCpuNanos;
+
+        /** Of that, per second of the window, in ms. */
+        double otherCpuMsPerSecond() {
+            return otherCpuNanos / 1e6 / seconds;
+        }
+
         double rate() {
             return ok.sum() / seconds;
+        }
+
+        double cpuRate() {
+            return ok.sum() * 1e9 / cpuNanos.sum();
+        }
+
+        /** Drop in calls per caller CPU second: what slowed the callers while they ran, not CPU taken from them. */
+        double cpuDrop(Stats base) {
+            return 100 * (1 - cpuRate() / base.cpuRate());
+        }
+
+        /** The share of the wall-clock window the callers were on a CPU. */
+        double onCpu(int callers) {
+            return 100 * cpuNanos.sum() / (seconds * 1e9 * callers);
+        }
+
+        /** Calls per second in each whole second of the window (from the 10 ms samples). */
+        double[] perSecond() {
+            java.util.List<Double> rates = new java.util.ArrayList<>();
+            long[] from = samples.isEmpty() ? null : samples.get(0);
+            for (long[] x : samples) {
+                if (x[0] - from[0] >= 1_000_000_000L) {
+                    rates.add((x[1] - from[1]) * 1e9 / (x[0] - from[0]));
+                    from = x;
+                }
+            }
+            return rates.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        /** The largest drop of one second's rate below {@code base}'s mean, in percent. */
+        double worstSecondDrop(Stats base) {
+            double worst = 0;
+            for (double r : perSecond()) {
+                worst = Math.max(worst, 100 * (1 - r / base.rate()));
+            }
+            return worst;
         }
     }
 
@@ -194,18 +377,20 @@ public final class HotSwap {
         Stats stats = new Stats();
         long[] refused = new long[callers];
         long[] failed = new long[callers];
+        java.util.concurrent.atomic.AtomicLongArray progress = new java.util.concurrent.atomic.AtomicLongArray(callers);
         Thread[] threads = new Thread[callers];
         java.util.concurrent.atomic.AtomicBoolean stopFlag = new java.util.concurrent.atomic.AtomicBoolean();
         for (int t = 0; t < callers; t++) {
             int me = t;
             threads[t] = new Thread(() -> {
+                long cpu0 = CPU.getCurrentThreadCpuTime();
                 long ok = 0;
                 int i = 0;
                 while (!stopFlag.get()) {
                     for (int k = 0; k < 64; k++) {
                         i++;
                         try {
-                            IntUnaryOperator s = "guarded".equals(kind) ? current : tracker.getService();
+                            IntUnaryOperator s = "guarded".equals(kind) ? current : "direct".equals(kind) ? direct : tracker.getService();
                             if (s == null) {
                                 refused[me]++;
                                 continue;
@@ -223,10 +408,13 @@ public final class HotSwap {
                             }
                         }
                     }
+                    progress.lazySet(me, ok); // once per 64 calls, for the per-second rates
                 }
                 stats.ok.add(ok);
+                stats.cpuNanos.add(CPU.getCurrentThreadCpuTime() - cpu0);
             }, "caller-" + t);
         }
+        long process0 = processCpu();
         long start = System.nanoTime();
         for (Thread t : threads) {
             t.start();
@@ -234,12 +422,25 @@ public final class HotSwap {
         if (swapper != null) {
             swapper.start();
         }
-        Thread.sleep((long) (seconds * 1000));
+        // samples of the calls completed so far, every 10 ms: the rate of each second of the window
+        long end = start + (long) (seconds * 1e9);
+        java.util.List<long[]> samples = new java.util.ArrayList<>();
+        for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
+            long sum = 0;
+            for (int t = 0; t < callers; t++) {
+                sum += progress.get(t);
+            }
+            samples.add(new long[] {now - start, sum});
+            Thread.sleep(Math.max(1, Math.min(10, (end - now) / 1_000_000)));
+        }
         stopFlag.set(true);
         for (Thread t : threads) {
             t.join();
         }
         stats.seconds = (System.nanoTime() - start) / 1e9;
+        stats.otherCpuNanos = processCpu() - process0 - stats.cpuNanos.sum();
+        stats.samples = samples;
+        stats.startNanos = start;
         if (swapper != null) {
             swapper.stop = true;
             swapper.join(TimeUnit.SECONDS.toMillis(60));

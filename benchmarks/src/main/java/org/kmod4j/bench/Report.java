@@ -198,6 +198,14 @@ public final class Report {
                         "0".equals(hr.get("failed")) && "0".equals(hr.get("refused")) ? "met" : "**missed**"));
                 out.append(String.format("| 7 | replace: reader throughput drop with replaces running (replace %s ms median) | %s%% | — | — | ≤ 5%% | %s |%n",
                         hr.get("replace_ms_median"), hr.get("drop_pct"), Double.parseDouble(hr.get("drop_pct")) <= 5 ? "met" : "**missed**"));
+                Map<String, String> floor = results.get("hotswap/replace-floor/" + callers);
+                Map<String, String> follow = results.get("hotswap/replace-follow/" + callers);
+                if (floor != null && follow != null) {
+                    out.append(String.format("| 7 | (diagnosis) same replaces, callers on a plain object never replaced (CPU stolen floor): drop | %s%% | proxy: %s%% | — | | |%n",
+                            floor.get("drop_pct"), hr.get("drop_pct")));
+                    out.append(String.format("| 7 | (diagnosis) drop in calls per caller CPU second: proxy / raw newest instance / plain object | %s%% | %s%% / %s%% | — | | |%n",
+                            hr.get("cpu_drop_pct"), follow.get("cpu_drop_pct"), floor.get("cpu_drop_pct")));
+                }
             }
             Map<String, String> hg = results.get("hotswap/guarded/" + callers);
             Map<String, String> ht = results.get("hotswap/tracker/" + callers);

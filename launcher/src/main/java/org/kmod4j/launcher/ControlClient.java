@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.kmod4j.shell.control.ControlProtocol;
+
 /**
  * {@code kmod4j [--state-dir DIR] COMMAND [ARG...]}: sends one command to the container running
  * on DIR through its control socket and prints what it prints, with its exit status.

@@ -21,6 +21,9 @@ final class EmbeddedBundles {
     static final List<String> COMMANDS = List.of("org.apache.felix.gogo.command.jar", "kmod4j-commands.jar",
             "kmod4j-management.jar", "kmod4j-modprobe.jar");
 
+    /** Restore, deploy folder, control socket, oops report: started after the commands (the socket runs them). */
+    static final String ADMIN = "kmod4j-admin.jar";
+
     /** The interactive shell: jline and Gogo's jline shell, started last. */
     static final List<String> SHELL = List.of("jline.jar", "org.apache.felix.gogo.jline.jar");
 

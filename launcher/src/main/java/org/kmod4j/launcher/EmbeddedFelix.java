@@ -2,6 +2,7 @@ package org.kmod4j.launcher;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +38,9 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * kmod4j-commands) and this launcher all see one copy of the Gogo API, and the launcher can
  * open a {@code CommandSession} for {@code -c} without reflection. jline, gogo.jline and
  * gogo.command are ordinary bundles installed from the launcher jar. The container is a
- * framework extension (see CONTRACT/TOOLCHAIN): installed after {@code start()}, never started.
+ * framework extension (see TOOLCHAIN.md): installed after {@code start()}, never started.
+ * kmod4j-admin, an ordinary bundle, does restore, the deploy folder and the control socket; the
+ * launcher configures it with framework properties and reads its state ({@link AdminState}).
  */
 final class EmbeddedFelix implements AutoCloseable {
 
@@ -68,9 +71,11 @@ final class EmbeddedFelix implements AutoCloseable {
      * the console's profile under {@code stateDir/shell}.
      *
      * @param lockToken the token of the state directory's lock, held by the caller ({@link StateDirectory})
+     * @param admin kmod4j-admin's settings (framework properties)
      */
-    static EmbeddedFelix start(Path stateDir, String lockToken, Path modulesDir, FelixLog log) throws BundleException {
-        Map<String, Object> config = new HashMap<>();
+    static EmbeddedFelix start(Path stateDir, String lockToken, Path modulesDir, FelixLog log, Map<String, String> admin)
+            throws BundleException {
+        Map<String, Object> config = new HashMap<>(admin);
         config.put("felix.log.logger", log);
         config.put("felix.log.level", Integer.toString(FelixLog.LOG_WARNING));
         config.put(Constants.FRAMEWORK_STORAGE, stateDir.resolve("felix-cache").toString());
@@ -105,22 +110,27 @@ final class EmbeddedFelix implements AutoCloseable {
     }
 
     /**
-     * Installs the container extension bundle and waits for the ModuleContainer service its
-     * activator registers. Felix only logs a failing extension activator, so its failure is
-     * taken from the log.
+     * Installs the container extension bundle, whose activator Felix runs at install. Felix
+     * only logs a failing extension activator, so its failure is taken from the log.
      */
-    ContainerClient installContainer(long timeoutMillis) throws BundleException, IOException, InterruptedException {
+    void installContainer() throws BundleException, IOException {
         Bundle container = install(EmbeddedBundles.CONTAINER);
-        Optional<ContainerClient> client = ContainerClient.find(context());
-        if (client.isEmpty()) {
-            Optional<Throwable> failure = log.failure(container);
-            if (failure.isPresent()) {
-                throw new IllegalStateException("the kmod4j container did not start: " + failure.get().getMessage(),
-                        failure.get());
-            }
-            client = Optional.of(ContainerClient.await(context(), timeoutMillis));
+        Optional<Throwable> failure = log.failure(container);
+        if (failure.isPresent()) {
+            throw new IllegalStateException("the kmod4j container did not start: " + failure.get().getMessage(),
+                    failure.get());
         }
-        return client.get();
+    }
+
+    /**
+     * Installs and starts kmod4j-admin and waits until it has done its start work (restore,
+     * loads, deploy folder, control socket).
+     */
+    AdminState startAdmin(long containerTimeoutMillis, PrintStream err)
+            throws BundleException, IOException, InterruptedException {
+        Bundle admin = install(EmbeddedBundles.ADMIN);
+        admin.start();
+        return AdminState.await(context(), admin, containerTimeoutMillis, err);
     }
 
     /** Starts the Gogo runtime (CommandProcessor and ThreadIO services) from the host class path. */

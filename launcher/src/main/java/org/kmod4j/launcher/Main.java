@@ -1,10 +1,16 @@
 package org.kmod4j.launcher;
 
+import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+
+import org.kmod4j.admin.AdminProperties;
+import org.kmod4j.shell.control.CommandScript;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +22,7 @@ import picocli.CommandLine.Parameters;
  * the Gogo shell (default, with the example modules loaded) or runs {@code -c} commands and
  * exits with their status. A long-running container (shell or {@code --no-shell}) also restores
  * the modules of its last run, watches the deploy folder and listens on its control socket
- * ({@link AdminServices}). With command words ({@code kmod4j lsmod}) it starts no container: it
+ * (kmod4j-admin, configured by {@link #adminProperties}). With command words ({@code kmod4j lsmod}) it starts no container: it
  * sends the command to the one running on the state directory ({@link ControlClient}).
  */
 @Command(name = "kmod4j", mixinStandardHelpOptions = true, versionProvider = Versions.class,
@@ -106,28 +112,21 @@ public final class Main implements Callable<Integer> {
             return ControlClient.run(state, words, Path.of("").toAbsolutePath(), out, err);
         }
         // locked before anything touches it (Felix cleans its cache there); -c is throw-away
-        try (StateDirectory dir = command != null && stateDir == null ? StateDirectory.temporary() : StateDirectory.open(state);
-                EmbeddedFelix felix = EmbeddedFelix.start(dir.path(), dir.token(), modulesDir.toAbsolutePath().normalize(),
-                        new FelixLog(err))) {
+        try (StateDirectory dir = command != null && stateDir == null ? StateDirectory.temporary() : StateDirectory.open(state)) {
             state = dir.path();
-            ContainerClient container = felix.installContainer(CONTAINER_TIMEOUT_MILLIS);
-            ModulesLinkedIn.install(felix.context()); // uncaught exceptions print "Modules linked in: ..."
-            felix.startGogoRuntime();
-            felix.installAndStart(EmbeddedBundles.COMMANDS);
-            if (command != null) {
-                return CommandScript.run(felix.commandProcessor(), command, System.in, out, err);
-            }
-            try (AdminServices admin = new AdminServices(state, container, err)) {
-                List<String> restored = admin.restore();
-                Path examples = null;
-                List<String> loaded = new ArrayList<>();
-                if (!noExamples) {
-                    examples = EmbeddedBundles.extractExamples(state.resolve("examples"));
-                    loaded = admin.loadExamples(examples, EmbeddedBundles.EXAMPLES_LOADED_AT_START);
+            Path examples = command == null && !noExamples ? EmbeddedBundles.extractExamples(state.resolve("examples")) : null;
+            try (EmbeddedFelix felix = EmbeddedFelix.start(state, dir.token(), modulesDir.toAbsolutePath().normalize(),
+                    new FelixLog(err), adminProperties(examples))) {
+                felix.installContainer();
+                felix.startGogoRuntime();
+                felix.installAndStart(EmbeddedBundles.COMMANDS);
+                // after the commands: its control socket runs them; uncaught exceptions print "Modules linked in: ..."
+                AdminState admin = felix.startAdmin(CONTAINER_TIMEOUT_MILLIS, err);
+                if (command != null) {
+                    return CommandScript.run(felix.commandProcessor(), command, System.in, out, err);
                 }
-                Path deploy = noDeploy ? null : admin.startDeploy(deployDir.toAbsolutePath().normalize());
-                Path socket = admin.startControlSocket(felix.commandProcessor());
-                out.print(Banner.text(state, examples, loaded, !noShell, restored, deploy, socket));
+                out.print(Banner.text(state, examples, admin.loaded(), !noShell, admin.restored(), admin.deployDir(),
+                        admin.socket()));
                 out.flush();
                 if (!noShell) {
                     felix.startShell();
@@ -136,5 +135,30 @@ public final class Main implements Callable<Integer> {
                 return 0;
             }
         }
+    }
+
+    /**
+     * kmod4j-admin's settings: with {@code -c} only the oops report (no restore, deploy folder or
+     * socket); else restore, the example jars loaded at start, the deploy folder unless
+     * {@code --no-deploy}, and the socket {@code <state dir>/control.sock}.
+     *
+     * @param examples the extracted example jars' folder, null without examples
+     */
+    private Map<String, String> adminProperties(Path examples) {
+        Map<String, String> admin = new HashMap<>();
+        if (command != null) {
+            admin.put(AdminProperties.RESTORE, "false");
+            admin.put(AdminProperties.CONTROL_SOCKET, AdminProperties.NO_SOCKET);
+            return admin;
+        }
+        if (!noDeploy) {
+            admin.put(AdminProperties.DEPLOY_DIR, deployDir.toAbsolutePath().normalize().toString());
+        }
+        if (examples != null) {
+            List<String> jars = new ArrayList<>();
+            EmbeddedBundles.EXAMPLES_LOADED_AT_START.forEach(e -> jars.add(examples.resolve(e + ".jar").toString()));
+            admin.put(AdminProperties.MODULES_LOAD, String.join(File.pathSeparator, jars));
+        }
+        return admin;
     }
 }

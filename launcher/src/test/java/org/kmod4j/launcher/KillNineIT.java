@@ -25,9 +25,10 @@ import java.util.zip.ZipFile;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.kmod4j.admin.ModuleStateFile;
+import org.kmod4j.admin.ModuleStateFile.Entry;
 import org.kmod4j.launcher.Kmod4jProcesses.Container;
 import org.kmod4j.launcher.Kmod4jProcesses.Run;
-import org.kmod4j.launcher.ModuleStateFile.Entry;
 
 /**
  * Fault test: {@code kill -9} (Process.destroyForcibly) of a running container while a client

@@ -1,4 +1,4 @@
-package org.kmod4j.launcher;
+package org.kmod4j.shell.control;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.kmod4j.launcher;
+package org.kmod4j.shell.control;
 
 import static org.junit.Assert.assertEquals;
 

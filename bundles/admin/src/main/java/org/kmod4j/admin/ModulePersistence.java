@@ -1,4 +1,4 @@
-package org.kmod4j.launcher;
+package org.kmod4j.admin;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +17,10 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,23 +28,34 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.kmod4j.launcher.ContainerClient.ModuleView;
-import org.kmod4j.launcher.ModuleStateFile.Entry;
+import org.kmod4j.admin.ModuleStateFile.Entry;
+import org.kmod4j.api.Errno;
+import org.kmod4j.api.LoadOptions;
+import org.kmod4j.api.Module;
+import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.ModuleException;
+import org.kmod4j.api.ModuleNotifier;
+import org.kmod4j.api.ModuleState;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 
 /**
  * Keeps {@code <state dir>/modules.state} equal to the set of LIVE modules, so a restart (also
  * after {@code kill -9}) loads the same modules with the same parameters and permanence.
  *
- * <p>A module notifier registered by the launcher drives it (see
- * {@link ContainerClient#registerNotifier}): at COMING the module's jar is copied into
+ * <p>A module notifier (whiteboard service, ranked last so it records what the other notifiers
+ * let happen) drives it: at COMING the module's jar is copied into
  * {@code <state dir>/modules/<name>-<sha256 prefix>.jar} (forced to disk, then renamed into
  * place), so the restart does not depend on the original file still being there; at LIVE and
  * at GOING the whole state file is rewritten (see {@link ModuleStateFile#write}) and copies no
  * entry refers to any more are deleted. Events are handled one at a time (loads of different
  * modules may notify concurrently).
  *
- * <p>At start, {@link #restore} loads the recorded modules in dependency order. While it runs the
+ * <p>At start, {@link #restore} loads the recorded modules in dependency order; a recorded module
+ * already loaded (the admin bundle restarted on a running container) is adopted as it is, and so
+ * is a LIVE module the file does not have. While it runs the
  * recorded entries stay in the file, so a crash in the middle of a restore loses nothing; a
  * module whose restore failed is dropped from the state afterwards, with a message.
  *
@@ -56,7 +69,8 @@ final class ModulePersistence implements AutoCloseable {
     private final Path stateDir;
     private final Path stateFile;
     private final Path modulesDir;
-    private final ContainerClient container;
+    private final ModuleContainer container;
+    private final BundleContext context;
     private final PrintStream err;
 
     /** LIVE modules (and, during a restore, recorded ones not restored yet), in load order. */
@@ -76,18 +90,22 @@ final class ModulePersistence implements AutoCloseable {
     private record Tracked(Entry entry, String loadedFrom, boolean restoring, long bundleId) {
     }
 
-    ModulePersistence(Path stateDir, ContainerClient container, PrintStream err) {
+    ModulePersistence(Path stateDir, ModuleContainer container, BundleContext context, PrintStream err) {
         this.stateDir = stateDir;
         this.stateFile = stateDir.resolve(ModuleStateFile.NAME);
         this.modulesDir = stateDir.resolve(MODULES_DIR);
         this.container = container;
+        this.context = context;
         this.err = err;
     }
 
     /** Registers the notifier; from now on every LIVE and GOING rewrites the state file. */
     void open() {
-        registration = container.registerNotifier("kmod4j launcher: persists the loaded modules in " + stateFile,
-                this::event);
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(Constants.SERVICE_DESCRIPTION, "kmod4j admin: persists the loaded modules in " + stateFile);
+        // after every other notifier: the state file records what actually happened
+        props.put(Constants.SERVICE_RANKING, Integer.MIN_VALUE);
+        registration = context.registerService(ModuleNotifier.class, this::event, props);
     }
 
     /**
@@ -123,10 +141,11 @@ final class ModulePersistence implements AutoCloseable {
                 restoredSources.put(jar.toString(), e.source() != null ? e.source() : jar.toString());
             }
             try {
-                container.load(jar, e.parameters(), e.permanent());
+                container.load(jar, LoadOptions.of(e.parameters()).withPermanent(e.permanent()));
                 restored.add(e.name());
-            } catch (ContainerClient.Failure f) {
-                if ("EEXIST".equals(f.errno())) {
+            } catch (ModuleException f) {
+                if (f.errno() == Errno.EEXIST) {
+                    adopt(e);
                     restored.add(e.name());
                 } else {
                     err.println("insmod: ERROR: " + f.getMessage());
@@ -148,9 +167,44 @@ final class ModulePersistence implements AutoCloseable {
             if (!dropped.isEmpty()) {
                 err.println("kmod4j: modules not restored, dropped from " + stateFile + ": " + String.join(" ", dropped));
             }
+            adoptUnrecorded();
             save();
         }
         return restored;
+    }
+
+    /** A recorded module found loaded already: recorded as it is now (its LIVE event came before this instance). */
+    private void adopt(Entry recorded) {
+        Optional<Module> loaded = container.find(recorded.name());
+        if (loaded.isEmpty()) {
+            return; // gone meanwhile: dropped below
+        }
+        Module m = loaded.get();
+        Entry entry = new Entry(m.name(), recorded.file(), recorded.source(), recorded.sha256(), m.isPermanent(),
+                m.uses(), m.parameters());
+        synchronized (this) {
+            live.put(m.name(), new Tracked(entry, m.filename(), false, bundleId(m)));
+        }
+    }
+
+    /**
+     * LIVE modules the state file does not have (loaded while no admin bundle ran) are recorded
+     * as they are, loaded again from their own file (no copy is made of a jar loaded before).
+     * Callers hold the monitor.
+     */
+    private void adoptUnrecorded() {
+        for (Module m : container.modules()) {
+            if (m.state() == ModuleState.LIVE && !live.containsKey(m.name()) && !coming.containsKey(m.name())) {
+                Entry entry = new Entry(m.name(), null, m.filename(), null, m.isPermanent(), List.copyOf(m.uses()),
+                        new LinkedHashMap<>(m.parameters()));
+                live.put(m.name(), new Tracked(entry, m.filename(), false, bundleId(m)));
+            }
+        }
+    }
+
+    private static long bundleId(Module module) {
+        Bundle bundle = module.bundle();
+        return bundle == null ? -1 : bundle.getBundleId();
     }
 
     /** Where the module was first loaded from (its jar before it was copied), if it is LIVE. */
@@ -165,15 +219,15 @@ final class ModulePersistence implements AutoCloseable {
         return t == null ? Optional.empty() : Optional.ofNullable(t.entry().sha256());
     }
 
-    private void event(String state, ModuleView module) {
-        if (closed || container.frameworkState() == org.osgi.framework.Bundle.STOPPING) {
+    private void event(ModuleState state, Module module) {
+        if (closed || context.getBundle(Constants.SYSTEM_BUNDLE_ID).getState() == Bundle.STOPPING) {
             return;
         }
         try {
             switch (state) {
-                case "COMING" -> coming(module);
-                case "LIVE" -> live(module);
-                case "GOING" -> going(module);
+                case COMING -> coming(module);
+                case LIVE -> live(module);
+                case GOING -> going(module);
                 default -> {
                 }
             }
@@ -183,7 +237,7 @@ final class ModulePersistence implements AutoCloseable {
         }
     }
 
-    private void coming(ModuleView module) {
+    private void coming(Module module) {
         Path jar = Path.of(module.filename());
         String source;
         synchronized (this) {
@@ -202,21 +256,21 @@ final class ModulePersistence implements AutoCloseable {
         }
     }
 
-    private synchronized void live(ModuleView module) {
+    private synchronized void live(Module module) {
         Copy copy = coming.remove(module.name());
         if (copy == null) {
             copy = new Copy(null, null, module.filename(), module.filename());
         }
-        Entry entry = new Entry(module.name(), copy.file(), copy.source(), copy.sha256(), module.permanent(),
-                module.uses(), module.parameters());
-        live.put(module.name(), new Tracked(entry, module.filename(), false, module.bundleId()));
+        Entry entry = new Entry(module.name(), copy.file(), copy.source(), copy.sha256(), module.isPermanent(),
+                List.copyOf(module.uses()), new LinkedHashMap<>(module.parameters()));
+        live.put(module.name(), new Tracked(entry, module.filename(), false, bundleId(module)));
         save();
     }
 
-    private synchronized void going(ModuleView module) {
+    private synchronized void going(Module module) {
         Copy copy = coming.remove(module.name());
         Tracked t = live.get(module.name());
-        if (copy == null && t != null && !t.restoring() && module.bundleId() == t.bundleId()) {
+        if (copy == null && t != null && !t.restoring() && bundleId(module) == t.bundleId()) {
             // an unload of the LIVE module (a GOING after a failed load never was LIVE; the old
             // instance's GOING after a replace is not the instance recorded now)
             live.remove(module.name());

@@ -1,4 +1,4 @@
-package org.kmod4j.launcher;
+package org.kmod4j.admin;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -42,14 +42,16 @@ import java.util.Set;
  * <p>Written crash-safely: the new content goes to a temporary file in the same directory,
  * which is forced to disk, then atomically renamed over the old file, and the directory is
  * forced too; a reader sees the old state or the new one, never a torn file.
+ *
+ * <p>Public for readers outside the bundle (the launcher's tests check the file after kill -9).
  */
-final class ModuleStateFile {
+public final class ModuleStateFile {
 
-    static final String NAME = "modules.state";
+    public static final String NAME = "modules.state";
     private static final int VERSION = 1;
 
     /** One persisted module. {@code file} is relative to the state directory (or absolute). */
-    record Entry(String name, String file, String source, String sha256, boolean permanent, List<String> uses,
+    public record Entry(String name, String file, String source, String sha256, boolean permanent, List<String> uses,
             Map<String, String> parameters) {
     }
 
@@ -57,7 +59,7 @@ final class ModuleStateFile {
     }
 
     /** The entries of the state file, in recorded order; empty if there is no file. */
-    static List<Entry> read(Path file) throws IOException {
+    public static List<Entry> read(Path file) throws IOException {
         Properties p = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
@@ -98,7 +100,7 @@ final class ModuleStateFile {
     /** Replaces the state file with these entries: temp file, fsync, atomic rename, fsync of the directory. */
     static void write(Path file, List<Entry> entries) {
         StringBuilder text = new StringBuilder();
-        text.append("# kmod4j: the modules to load again at start, in load order (written by the launcher)\n");
+        text.append("# kmod4j: the modules to load again at start, in load order (written by kmod4j-admin)\n");
         line(text, "version", String.valueOf(VERSION));
         line(text, "modules", String.valueOf(entries.size()));
         for (int i = 0; i < entries.size(); i++) {

@@ -1,4 +1,4 @@
-package org.kmod4j.launcher;
+package org.kmod4j.admin;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +24,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
 
-import org.kmod4j.launcher.ContainerClient.ModuleView;
+import org.kmod4j.api.Errno;
+import org.kmod4j.api.LoadOptions;
+import org.kmod4j.api.Module;
+import org.kmod4j.api.ModuleContainer;
+import org.kmod4j.api.ModuleException;
+import org.kmod4j.api.UnloadOptions;
 
 /**
  * The hot-deploy folder (default {@code ./deploy}), in the manner of Felix FileInstall: a jar
@@ -52,7 +57,7 @@ final class DeployWatcher implements AutoCloseable {
     static final long RESCAN_MILLIS = 2_000;
 
     private final Path dir;
-    private final ContainerClient container;
+    private final ModuleContainer container;
     private final ModulePersistence persistence;
     private final PrintStream log;
     private final Map<Path, Tracked> files = new HashMap<>();
@@ -81,7 +86,7 @@ final class DeployWatcher implements AutoCloseable {
     private record Stamp(long size, long mtimeNanos) {
     }
 
-    DeployWatcher(Path dir, ContainerClient container, ModulePersistence persistence, PrintStream log) {
+    DeployWatcher(Path dir, ModuleContainer container, ModulePersistence persistence, PrintStream log) {
         this.dir = dir.toAbsolutePath().normalize();
         this.container = container;
         this.persistence = persistence;
@@ -123,7 +128,7 @@ final class DeployWatcher implements AutoCloseable {
         if (persistence == null) {
             return;
         }
-        for (ModuleView module : container.modules()) {
+        for (Module module : container.modules()) {
             Optional<String> source = persistence.source(module.name());
             if (source.isEmpty()) {
                 continue;
@@ -213,7 +218,7 @@ final class DeployWatcher implements AutoCloseable {
                 continue;
             }
             if (!isCompleteZip(p)) {
-                report(null, p.getFileName() + " is not a complete jar; waiting for it to change", "ENOEXEC");
+                report(null, p.getFileName() + " is not a complete jar; waiting for it to change", Errno.ENOEXEC);
                 t.failed = stamp;
                 continue;
             }
@@ -243,8 +248,8 @@ final class DeployWatcher implements AutoCloseable {
         return pending;
     }
 
-    /** A deploy action: on the launcher's log and as a DEPLOY event in the container's (dmesg). */
-    private void report(String module, String text, String errno) {
+    /** A deploy action: on the admin's log (stderr) and as a DEPLOY event in the container's (dmesg). */
+    private void report(String module, String text, Errno errno) {
         log.println("deploy: " + text);
         try {
             container.deployAction(module, text, errno);
@@ -276,12 +281,12 @@ final class DeployWatcher implements AutoCloseable {
             }
         }
         try {
-            ModuleView module = container.load(jar, Map.of(), false);
+            Module module = container.load(jar, LoadOptions.defaults());
             t.module = module.name();
             t.loaded = stamp;
             t.failed = null;
             report(module.name(), "loaded " + module.name() + " from " + jar.getFileName(), null);
-        } catch (ContainerClient.Failure e) {
+        } catch (ModuleException e) {
             t.failed = stamp;
             report(null, jar.getFileName() + ": insmod: ERROR: " + e.getMessage(), e.errno());
         } catch (RuntimeException e) {
@@ -293,12 +298,12 @@ final class DeployWatcher implements AutoCloseable {
 
     /** Whether the module this file loaded is still loaded from it and the new content has its name. */
     private boolean ownsSameName(Path jar, Tracked t) {
-        Optional<ModuleView> current = container.module(t.module);
+        Optional<Module> current = container.find(t.module);
         if (current.isEmpty() || !isFrom(current.get(), jar)) {
             return false;
         }
         try {
-            return t.module.equals(container.moduleName(jar));
+            return t.module.equals(container.inspect(jar).name());
         } catch (RuntimeException e) {
             return false; // a bad jar: the load path reports it
         }
@@ -312,13 +317,13 @@ final class DeployWatcher implements AutoCloseable {
      */
     private boolean replace(Path jar, Tracked t, Stamp stamp) {
         try {
-            ModuleView module = container.replace(jar, Map.of());
+            Module module = container.replace(jar, LoadOptions.defaults());
             t.loaded = stamp;
             t.failed = null;
             report(module.name(), "replaced " + module.name() + " from " + jar.getFileName(), null);
             return false;
-        } catch (ContainerClient.Failure e) {
-            boolean inUse = "EAGAIN".equals(e.errno()) || "EWOULDBLOCK".equals(e.errno()) || "EBUSY".equals(e.errno());
+        } catch (ModuleException e) {
+            boolean inUse = e.errno() == Errno.EAGAIN || e.errno() == Errno.EBUSY; // EWOULDBLOCK is EAGAIN
             if (!inUse) {
                 t.failed = stamp;
             }
@@ -343,21 +348,21 @@ final class DeployWatcher implements AutoCloseable {
      */
     private boolean unloadOwn(Path jar, Tracked t, String why) {
         String name = t.module;
-        Optional<ModuleView> current = container.module(name);
+        Optional<Module> current = container.find(name);
         if (current.isEmpty() || !isFrom(current.get(), jar)) {
             t.module = null;
             t.loaded = null;
             return true;
         }
         try {
-            container.unload(name);
+            container.unload(name, UnloadOptions.defaults());
             report(name, "unloaded " + name + " (" + jar.getFileName() + " " + why + ")", null);
             t.module = null;
             t.loaded = null;
             t.unloadError = null;
             return true;
-        } catch (ContainerClient.Failure e) {
-            if ("ENOENT".equals(e.errno())) {
+        } catch (ModuleException e) {
+            if (e.errno() == Errno.ENOENT) {
                 t.module = null;
                 t.loaded = null;
                 return true;
@@ -371,7 +376,7 @@ final class DeployWatcher implements AutoCloseable {
         }
     }
 
-    private boolean isFrom(ModuleView module, Path jar) {
+    private boolean isFrom(Module module, Path jar) {
         if (module.filename().equals(jar.toString())) {
             return true;
         }

@@ -1,4 +1,4 @@
-package org.kmod4j.launcher;
+package org.kmod4j.admin;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -32,9 +32,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Job;
+import org.kmod4j.shell.control.CommandScript;
+import org.kmod4j.shell.control.ControlProtocol;
 
 /**
- * The control socket {@code <state dir>/control.sock}: a UNIX domain socket (no TCP port) on
+ * The control socket (by default {@code <state dir>/control.sock}): a UNIX domain socket (no TCP port) on
  * which {@code kmod4j lsmod} and friends reach the running container. Each connection carries
  * one script ({@link ControlProtocol}), run by {@link CommandScript} exactly as {@code -c} runs
  * it, in its own Gogo session; its output and exit status go back to the client.
@@ -43,13 +45,14 @@ import org.apache.felix.service.command.Job;
  * 0600, and only then renamed to {@code control.sock}, so at no moment can another user
  * connect; a connection whose peer (SO_PEERCRED) is another user is refused as well. The
  * container's lock on the state directory is held before this starts, so a leftover
- * {@code control.sock} (after a kill -9) is stale and replaced.
+ * {@code control.sock} there (after a kill -9) is stale and replaced.
  *
  * <p>Bounded: at most {@link #MAX_CONNECTIONS} connections are served at once (more are answered
  * "too many control connections" and closed); a connection must deliver its whole request within
  * {@link #REQUEST_TIMEOUT} ms or is closed; a client that hangs up while its command runs
  * ({@code dmesg -w} and Ctrl-C) ends the command: its Gogo jobs are interrupted and its session
- * closed, so no thread of it is left behind. Output is sent as it is written.
+ * closed, so no thread of it is left behind. Output is sent as it is written, by one
+ * {@link FrameSender} thread per connection (why: see there).
  */
 final class ControlSocket implements AutoCloseable {
     /** Connections served at once (system property kmod4j.control.connections). */
@@ -69,6 +72,7 @@ final class ControlSocket implements AutoCloseable {
     });
     private ServerSocketChannel server;
     private Thread acceptor;
+    private Thread cleanup;
     private volatile boolean closed;
 
     private ControlSocket(Path socket, CommandProcessor processor, PrintStream log) {
@@ -78,20 +82,21 @@ final class ControlSocket implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
     }
 
-    /** Binds {@code stateDir/control.sock} and starts accepting connections on a daemon thread. */
-    static ControlSocket start(Path stateDir, CommandProcessor processor, PrintStream log) throws IOException {
-        ControlSocket control = new ControlSocket(stateDir.resolve(ControlProtocol.SOCKET), processor, log);
-        control.bind(stateDir);
+    /** Binds {@code socket} and starts accepting connections on a daemon thread. */
+    static ControlSocket start(Path socket, CommandProcessor processor, PrintStream log) throws IOException {
+        ControlSocket control = new ControlSocket(socket.toAbsolutePath(), processor, log);
+        control.bind(control.socket.getParent());
         control.acceptor = new Thread(control::acceptLoop, "kmod4j-control");
         control.acceptor.setDaemon(true);
         control.acceptor.start();
         // Ctrl-C (--no-shell) ends the JVM without closing anything: remove the socket file then
         // too (the container still holds the state directory's lock at that moment)
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        control.cleanup = new Thread(() -> {
             if (!control.closed) {
                 control.close();
             }
-        }, "kmod4j-control-cleanup"));
+        }, "kmod4j-control-cleanup");
+        Runtime.getRuntime().addShutdownHook(control.cleanup);
         return control;
     }
 
@@ -99,10 +104,10 @@ final class ControlSocket implements AutoCloseable {
         return socket;
     }
 
-    private void bind(Path stateDir) throws IOException {
-        Files.createDirectories(stateDir);
+    private void bind(Path dir) throws IOException {
+        Files.createDirectories(dir);
         Files.deleteIfExists(socket);
-        Path privateDir = Files.createTempDirectory(stateDir, ".control-",
+        Path privateDir = Files.createTempDirectory(dir, ".control-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path bound = privateDir.resolve("s");
         try {
@@ -215,38 +220,39 @@ final class ControlSocket implements AutoCloseable {
             if (!channel.isOpen()) {
                 return; // timed out just as the request completed
             }
-            PrintStream sessionOut = new PrintStream(new ControlProtocol.FrameOutputStream(out, ControlProtocol.STDOUT),
-                    false, StandardCharsets.UTF_8);
-            PrintStream sessionErr = new PrintStream(new ControlProtocol.FrameOutputStream(out, ControlProtocol.STDERR),
-                    false, StandardCharsets.UTF_8);
-            int status;
-            Thread hangUp;
+            FrameSender sender = FrameSender.start(channel, name + "-send");
+            PrintStream sessionOut = new PrintStream(sender.stream(ControlProtocol.STDOUT), false, StandardCharsets.UTF_8);
+            PrintStream sessionErr = new PrintStream(sender.stream(ControlProtocol.STDERR), false, StandardCharsets.UTF_8);
+            int status = 1;
+            Thread hangUp = null;
             AtomicBoolean done = new AtomicBoolean();
-            try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), sessionOut,
-                    sessionErr)) {
-                session.currentDir(request.cwd());
-                Thread worker = Thread.currentThread();
-                hangUp = new Thread(() -> endOnHangUp(channel, session, worker, done), name + "-hangup");
-                hangUp.setDaemon(true);
-                hangUp.start();
-                try {
-                    status = CommandScript.run(session, request.script(), sessionOut, sessionErr);
-                } catch (RuntimeException e) {
-                    sessionErr.println("kmod4j: ERROR: " + e);
-                    status = 1;
-                }
-                done.set(true);
-                sessionOut.flush();
-                sessionErr.flush();
-            }
             try {
-                Thread.interrupted(); // a hang-up may have interrupted this thread; the exit goes out regardless
-                if (channel.isOpen()) {
-                    ControlProtocol.writeExit(out, status);
+                try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), sessionOut,
+                        sessionErr)) {
+                    session.currentDir(request.cwd());
+                    Thread worker = Thread.currentThread();
+                    hangUp = new Thread(() -> endOnHangUp(channel, session, worker, done), name + "-hangup");
+                    hangUp.setDaemon(true);
+                    hangUp.start();
+                    try {
+                        status = CommandScript.run(session, request.script(), sessionOut, sessionErr);
+                    } catch (RuntimeException e) {
+                        sessionErr.println("kmod4j: ERROR: " + e);
+                    }
+                    done.set(true);
+                    sessionOut.flush();
+                    sessionErr.flush();
                 }
             } finally {
-                close(channel); // wakes the hang-up watcher
-                hangUp.join(5_000);
+                Thread.interrupted(); // a hang-up may have interrupted this thread; the exit goes out regardless
+                try {
+                    sender.finish(status, 5_000);
+                } finally {
+                    close(channel); // wakes the hang-up watcher
+                    if (hangUp != null) {
+                        hangUp.join(5_000);
+                    }
+                }
             }
         } catch (IOException e) {
             // the client went away; nothing to report to
@@ -294,6 +300,7 @@ final class ControlSocket implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        removeCleanup(); // the bundle may stop long before the JVM: no hook left holding this
         timer.shutdownNow();
         try {
             if (server != null) {
@@ -306,6 +313,18 @@ final class ControlSocket implements AutoCloseable {
             Files.deleteIfExists(socket);
         } catch (IOException e) {
             // ignore
+        }
+    }
+
+    private void removeCleanup() {
+        Thread hook = cleanup;
+        if (hook == null || hook == Thread.currentThread()) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: the hook runs (or ran) anyway
         }
     }
 }

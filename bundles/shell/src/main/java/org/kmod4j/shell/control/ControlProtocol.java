@@ -1,4 +1,4 @@
-package org.kmod4j.launcher;
+package org.kmod4j.shell.control;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -19,24 +19,27 @@ import java.nio.file.Path;
  * The script is what {@code -c} takes ({@code ;}-separated Gogo commands); it runs in a new
  * Gogo session whose current directory is the client's {@code cwd}. Output is streamed while
  * the commands run.
+ *
+ * <p>Shared by the client (the launcher's {@code kmod4j COMMAND}) and the server (the admin
+ * bundle's control socket): one definition of the format for both ends.
  */
-final class ControlProtocol {
+public final class ControlProtocol {
 
-    static final String SOCKET = "control.sock";
-    static final int MAGIC = 0x6b6d3461; // "km4a"
-    static final int VERSION = 1;
-    static final byte EXIT = 0;
-    static final byte STDOUT = 1;
-    static final byte STDERR = 2;
-    static final int MAX_SCRIPT = 1 << 20;
+    public static final String SOCKET = "control.sock";
+    public static final int MAGIC = 0x6b6d3461; // "km4a"
+    public static final int VERSION = 1;
+    public static final byte EXIT = 0;
+    public static final byte STDOUT = 1;
+    public static final byte STDERR = 2;
+    public static final int MAX_SCRIPT = 1 << 20;
 
     private ControlProtocol() {
     }
 
-    record Request(Path cwd, String script) {
+    public record Request(Path cwd, String script) {
     }
 
-    static void writeRequest(DataOutputStream out, Path cwd, String script) throws IOException {
+    public static void writeRequest(DataOutputStream out, Path cwd, String script) throws IOException {
         byte[] bytes = script.getBytes(StandardCharsets.UTF_8);
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
@@ -46,7 +49,7 @@ final class ControlProtocol {
         out.flush();
     }
 
-    static Request readRequest(DataInputStream in) throws IOException {
+    public static Request readRequest(DataInputStream in) throws IOException {
         if (in.readInt() != MAGIC) {
             throw new IOException("not a kmod4j control request");
         }
@@ -67,11 +70,11 @@ final class ControlProtocol {
      * command that runs long, {@code dmesg -w}, streams; Gogo never flushes its output); frames
      * of all streams share one lock.
      */
-    static final class FrameOutputStream extends OutputStream {
+    public static final class FrameOutputStream extends OutputStream {
         private final DataOutputStream out;
         private final byte type;
 
-        FrameOutputStream(DataOutputStream out, byte type) {
+        public FrameOutputStream(DataOutputStream out, byte type) {
             this.out = out;
             this.type = type;
         }
@@ -102,7 +105,7 @@ final class ControlProtocol {
         }
     }
 
-    static void writeExit(DataOutputStream out, int status) throws IOException {
+    public static void writeExit(DataOutputStream out, int status) throws IOException {
         synchronized (out) {
             out.writeByte(EXIT);
             out.writeInt(status);

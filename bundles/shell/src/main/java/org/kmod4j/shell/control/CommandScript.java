@@ -1,4 +1,4 @@
-package org.kmod4j.launcher;
+package org.kmod4j.shell.control;
 
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -9,24 +9,28 @@ import org.apache.felix.service.command.Converter;
 
 /**
  * The {@code -c 'CMD; CMD'} mode: runs each command in one Gogo session, prints its result,
- * and stops at the first failure.
+ * and stops at the first failure. The launcher's {@code -c} and the admin bundle's control socket
+ * both run scripts with it, so a script means the same on either path.
+ *
+ * <p>Needs only the Gogo API: the launcher has it on its class path, where the system bundle
+ * exports it; the kmod4j API may not be visible (hence the exception's class name below).
  */
-final class CommandScript {
+public final class CommandScript {
 
     /** The exception our commands throw after printing {@code <cmd>: ERROR: <message>} themselves. */
     private static final String REPORTED = "org.kmod4j.api.ModuleException";
 
     /** kmod's commands before Gogo's ({@code help}, {@code exit}, {@code head}, {@code tail}). */
-    static final String SCOPE = "kmod:*";
+    public static final String SCOPE = "kmod:*";
 
     /** Where kmod's {@code exit [STATUS]} leaves its status in a script (kmod4j-commands' ShellExit). */
-    static final String EXIT_STATUS = ".kmod4j.exit";
+    public static final String EXIT_STATUS = ".kmod4j.exit";
 
     private CommandScript() {
     }
 
     /** @return the exit status: 0 when every command succeeded, 1 at the first failure */
-    static int run(CommandProcessor processor, String script, InputStream in, PrintStream out, PrintStream err) {
+    public static int run(CommandProcessor processor, String script, InputStream in, PrintStream out, PrintStream err) {
         try (CommandSession session = processor.createSession(in, out, err)) {
             return run(session, script, out, err);
         }
@@ -37,7 +41,7 @@ final class CommandScript {
      * session the caller made and closes: the control socket sets the session's current
      * directory to the client's, and ends the session's jobs when the client hangs up.
      */
-    static int run(CommandSession session, String script, PrintStream out, PrintStream err) {
+    public static int run(CommandSession session, String script, PrintStream out, PrintStream err) {
         session.put("SCOPE", SCOPE);
         for (String command : CommandSplitter.split(script)) {
             try {

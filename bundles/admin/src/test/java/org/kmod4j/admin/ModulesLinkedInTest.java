@@ -1,4 +1,4 @@
-package org.kmod4j.launcher;
+package org.kmod4j.admin;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -36,7 +36,7 @@ public class ModulesLinkedInTest {
                 });
     }
 
-    /** Owns classes of this test class's package prefix "org.kmod4j.launcher.ModulesLinkedInTest" as "owner". */
+    /** Owns classes of this test class's package prefix "org.kmod4j.admin.ModulesLinkedInTest" as "owner". */
     private static ModuleContainer container(List<Module> modules, Set<Taint> taints, Map<String, Module> owners,
             boolean broken) {
         return (ModuleContainer) Proxy.newProxyInstance(ModulesLinkedInTest.class.getClassLoader(),
@@ -83,7 +83,7 @@ public class ModulesLinkedInTest {
         ModuleContainer container = container(List.of(module("hello", EnumSet.noneOf(Taint.class)), owner),
                 EnumSet.of(Taint.WARN, Taint.FORCED_RMMOD),
                 Map.of(Helper.class.getName(), owner), false);
-        ModulesLinkedIn handler = new ModulesLinkedIn(ModulesLinkedIn.ContainerView.of(container), () -> System.err);
+        ModulesLinkedIn handler = new ModulesLinkedIn(container, () -> System.err);
         Thread thread = new Thread(() -> { }, "worker-1");
         String text = handler.oops(thread, thrown());
         String[] lines = text.split("\n");
@@ -91,9 +91,9 @@ public class ModulesLinkedInTest {
         assertEquals("Modules linked in: hello owner(R)", lines[1]);
         assertEquals("Comm: worker-1 Tainted: RW", lines[2]);
         assertEquals("Call Trace:", lines[3]);
-        assertTrue(text, lines[4].matches("\tat org\\.kmod4j\\.launcher\\.ModulesLinkedInTest\\$Helper\\.fail"
+        assertTrue(text, lines[4].matches("\tat org\\.kmod4j\\.admin\\.ModulesLinkedInTest\\$Helper\\.fail"
                 + "\\(ModulesLinkedInTest\\.java:\\d+\\) \\[owner\\]"));
-        assertTrue(text, lines[5].matches("\tat org\\.kmod4j\\.launcher\\.ModulesLinkedInTest\\.thrown"
+        assertTrue(text, lines[5].matches("\tat org\\.kmod4j\\.admin\\.ModulesLinkedInTest\\.thrown"
                 + "\\(ModulesLinkedInTest\\.java:\\d+\\)"));
         assertTrue(text, text.contains("\nCaused by: java.lang.IllegalArgumentException: inner\n"));
         assertTrue("common frames are folded as printStackTrace does: " + text, text.matches("(?s).*\t\\.\\.\\. \\d+ more\n"));
@@ -102,7 +102,7 @@ public class ModulesLinkedInTest {
     @Test
     public void notTaintedAndNoModules() throws Exception {
         ModuleContainer container = container(List.of(), EnumSet.noneOf(Taint.class), Map.of(), false);
-        ModulesLinkedIn handler = new ModulesLinkedIn(ModulesLinkedIn.ContainerView.of(container), () -> System.err);
+        ModulesLinkedIn handler = new ModulesLinkedIn(container, () -> System.err);
         String text = handler.oops(new Thread(() -> { }, "t"), new RuntimeException("x"));
         assertTrue(text, text.startsWith("Exception in thread \"t\" java.lang.RuntimeException: x\n"
                 + "Modules linked in:\nComm: t Not tainted\nCall Trace:\n"));
@@ -114,7 +114,7 @@ public class ModulesLinkedInTest {
         ModuleContainer container = container(List.of(), EnumSet.noneOf(Taint.class), Map.of(), true);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        ModulesLinkedIn handler = new ModulesLinkedIn(ModulesLinkedIn.ContainerView.of(container), () -> err);
+        ModulesLinkedIn handler = new ModulesLinkedIn(container, () -> err);
         handler.uncaughtException(new Thread(() -> { }, "t"), new RuntimeException("boom"));
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(text, text.startsWith("Exception in thread \"t\" java.lang.RuntimeException: boom\n"));
@@ -130,7 +130,7 @@ public class ModulesLinkedInTest {
         Thread thread = new Thread(() -> {
             throw new IllegalStateException("dies");
         }, "dying");
-        thread.setUncaughtExceptionHandler(new ModulesLinkedIn(ModulesLinkedIn.ContainerView.of(container), () -> err));
+        thread.setUncaughtExceptionHandler(new ModulesLinkedIn(container, () -> err));
         thread.start();
         thread.join();
         String text = bytes.toString(StandardCharsets.UTF_8);
