@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import org.apache.felix.service.command.CommandSession;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.ModuleException;
+import org.kmod4j.shell.control.CommandScript;
 
 /**
  * kmod's error convention: {@code <prog>: ERROR: <message>}, printed once, then failure.
@@ -48,7 +49,7 @@ public final class CommandErrors {
             return new KmodError(command, error);
         }
         print(command, error);
-        return error;
+        return printed(session, error);
     }
 
     /**
@@ -77,6 +78,18 @@ public final class CommandErrors {
         PrintStream err = System.err;
         err.println(text);
         err.flush();
+        return printed(session, error);
+    }
+
+    /** Tells a script runner ({@link CommandScript}) that this failure's line is printed already. */
+    private static ModuleException printed(CommandSession session, ModuleException error) {
+        if (session != null) {
+            try {
+                session.put(CommandScript.REPORTED, error);
+            } catch (RuntimeException e) {
+                // a closed session: nobody runs a script in it any more
+            }
+        }
         return error;
     }
 

@@ -13,12 +13,18 @@ import org.apache.felix.service.command.Converter;
  * both run scripts with it, so a script means the same on either path.
  *
  * <p>Needs only the Gogo API: the launcher has it on its class path, where the system bundle
- * exports it; the kmod4j API may not be visible (hence the exception's class name below).
+ * exports it; the kmod4j API may not be visible there. So a command tells that it has printed its
+ * error already by leaving the exception it throws in the session ({@link #REPORTED}), not by
+ * its type.
  */
 public final class CommandScript {
 
-    /** The exception our commands throw after printing {@code <cmd>: ERROR: <message>} themselves. */
-    private static final String REPORTED = "org.kmod4j.api.ModuleException";
+    /**
+     * Session variable holding the exception a command throws after printing its
+     * {@code <cmd>: ERROR: <message>} line itself (kmod4j-shell's CommandErrors sets it); any other
+     * failure is printed here.
+     */
+    public static final String REPORTED = ".kmod4j.reported";
 
     /** kmod's commands before Gogo's ({@code help}, {@code exit}, {@code head}, {@code tail}). */
     public static final String SCOPE = "kmod:*";
@@ -57,7 +63,7 @@ public final class CommandScript {
                     return (Integer) exit;
                 }
             } catch (Exception e) {
-                if (!e.getClass().getName().equals(REPORTED)) {
+                if (session.get(REPORTED) != e) {
                     err.println("kmod4j: ERROR: " + command + ": " + e.getMessage());
                 }
                 err.flush();
