@@ -42,7 +42,27 @@ public interface ModuleContainer {
      *     loaded; EWOULDBLOCK ("in use by: ...") while modules are wired to the old instance or
      *     references are held on it; EBUSY if it is not LIVE, permanent, or already being replaced
      */
-    Module replace(Path jar, LoadOptions options);
+    default Module replace(Path jar, LoadOptions options) {
+        return replace(jar, options, ReplaceOptions.defaults());
+    }
+
+    /**
+     * {@link #replace(Path, LoadOptions)}, and with {@link ReplaceOptions#cascade()} the modules
+     * wired to the module (its holders, transitively) are replaced with it: {@code insmod --replace
+     * --cascade}. Each holder is loaded again from the jar it was loaded from, with its current
+     * parameters. The new instances go through UNFORMED, COMING and their inits in dependency
+     * order (providers first), each wired to the new instances of the modules it uses, while every
+     * old instance stays LIVE; then, in one step, every name moves to its new instance, the new
+     * instances go LIVE (notifiers in dependency order), and the old ones go GOING and unload in
+     * reverse dependency order. If any new init fails or a notifier vetoes, every new instance is
+     * torn down and every old one stays LIVE and untouched.
+     *
+     * @return the new instance of the module in {@code jar}
+     * @throws ModuleException as {@link #replace(Path, LoadOptions)}, for the module or any holder
+     *     (references held on one of them: EWOULDBLOCK; a permanent holder: EBUSY; a holder's jar
+     *     gone: ENOENT); the container is then exactly as it was before the call
+     */
+    Module replace(Path jar, LoadOptions options, ReplaceOptions replace);
 
     /**
      * Unloads a module: {@code rmmod}.

@@ -29,6 +29,15 @@ public interface BundleHost {
     }
 
     /**
+     * As {@link #install(ModuleManifest, Bundle)} for a module of a cascade replace: the new
+     * bundle is never wired to any of {@code shunned} either (every old instance of the cascade),
+     * so it resolves against the new instances loaded before it.
+     */
+    default Hosted install(ModuleManifest manifest, Bundle replaced, Set<Bundle> shunned) {
+        return install(manifest, replaced);
+    }
+
+    /**
      * Feeds {@code follower} the services of {@code type} (matching {@code filter} if not null)
      * that {@code consumer} can use: those registered now, then every registration,
      * modification and unregistration, until the returned handle is closed or the consumer's

@@ -13,6 +13,7 @@ import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleEvent;
 import org.kmod4j.api.ModuleEventListener;
 import org.kmod4j.api.ModuleInfo;
+import org.kmod4j.api.ReplaceOptions;
 import org.kmod4j.api.Taint;
 import org.kmod4j.api.UnloadOptions;
 import org.osgi.framework.Bundle;
@@ -39,8 +40,8 @@ final class ContextContainer implements ModuleContainer {
     }
 
     @Override
-    public Module replace(Path jar, LoadOptions options) {
-        return kernel().replace(jar, options);
+    public Module replace(Path jar, LoadOptions options, ReplaceOptions replace) {
+        return kernel().replace(jar, options, replace);
     }
 
     @Override

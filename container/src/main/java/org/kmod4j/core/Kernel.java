@@ -19,6 +19,7 @@ import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleInfo;
 import org.kmod4j.api.ModuleRequester;
 import org.kmod4j.api.ModuleState;
+import org.kmod4j.api.ReplaceOptions;
 import org.kmod4j.api.Taint;
 import org.kmod4j.api.UnloadOptions;
 import org.kmod4j.core.srcu.SrcuStruct;
@@ -51,7 +52,9 @@ import org.osgi.framework.BundleContext;
  * Replace (ModuleReplacer) adds no lock: the new instance is reserved beside the LIVE one,
  * out of the by-name index, and loads as any module; its last transition moves the name and
  * releases the old instance's base reference, then the old one goes GOING and unloads. While a
- * replace runs, rmmod of the name is EBUSY and a second replace EBUSY.
+ * replace runs, rmmod of the name is EBUSY and a second replace EBUSY. A cascade replace
+ * (CascadeReplacer) reserves the new instances of a module and of its holders in one
+ * transition and switches them all in one; in between each loads as any module.
  *
  * Lock-free: lookups (one volatile read of the registry snapshot), state, references
  * (ModuleRefcount), SRCU readers. Leaf monitors, held for a few field updates and never
@@ -98,6 +101,7 @@ public final class Kernel implements ModuleContainer {
     volatile PrivateCopies copies = PrivateCopies.temporary();
     private final ModuleUnloader unloader;
     private final ModuleReplacer replacer;
+    private final CascadeReplacer cascadeReplacer;
 
     /**
      * @param host the framework
@@ -118,6 +122,7 @@ public final class Kernel implements ModuleContainer {
         this.loader = new ModuleLoader(this);
         this.unloader = new ModuleUnloader(this);
         this.replacer = new ModuleReplacer(this, loader);
+        this.cascadeReplacer = new CascadeReplacer(this, loader, replacer);
     }
 
     @Override
@@ -126,8 +131,12 @@ public final class Kernel implements ModuleContainer {
     }
 
     @Override
-    public Module replace(Path jar, LoadOptions options) {
-        return replacer.replace(jar, options == null ? LoadOptions.defaults() : options);
+    public Module replace(Path jar, LoadOptions options, ReplaceOptions replace) {
+        LoadOptions o = options == null ? LoadOptions.defaults() : options;
+        if (replace != null && replace.cascade()) {
+            return cascadeReplacer.replace(jar, o);
+        }
+        return replacer.replace(jar, o);
     }
 
     @Override

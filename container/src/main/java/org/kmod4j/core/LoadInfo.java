@@ -27,6 +27,13 @@ final class LoadInfo extends WaitGraph.Node {
     KernelLog.Span span;
     /** Bundle ids the module is wired to, read once after resolve. */
     Set<Long> providers = Set.of();
+    /**
+     * A cascade replace ({@link CascadeReplacer}): the new instances loaded with this one, which
+     * stay COMING after their init until the switch (linked to without waiting for them), and the
+     * bundles of every old instance, which the new bundle must never be wired to.
+     */
+    Set<KernelModule> cascade = Set.of();
+    Set<org.osgi.framework.Bundle> shunned = Set.of();
 
     private final CountDownLatch finished = new CountDownLatch(1);
     /** Loads waiting for this one to finish (same name, or a module that uses this one). */

@@ -225,7 +225,9 @@ final class ModuleLoader {
         BundleHost.Hosted hosted = null;
         try {
             // a replacement is installed beside the instance it replaces, never wired to it
-            hosted = replaced == null ? kernel.host.install(mod.manifest()) : kernel.host.install(mod.manifest(), replaced.bundle());
+            hosted = replaced == null ? kernel.host.install(mod.manifest())
+                    : info.shunned.isEmpty() ? kernel.host.install(mod.manifest(), replaced.bundle())
+                    : kernel.host.install(mod.manifest(), replaced.bundle(), info.shunned);
         } finally {
             kernel.registry.installed(mod, hosted);
         }
@@ -290,7 +292,8 @@ final class ModuleLoader {
                     continue;
                 }
                 ModuleState s = target.state();
-                if (s == ModuleState.UNFORMED || s == ModuleState.COMING) {
+                // a cascade's new instance is COMING until the cascade's switch: its init already ran
+                if ((s == ModuleState.UNFORMED || s == ModuleState.COMING) && !info.cascade.contains(target)) {
                     if (System.nanoTime() - deadline >= 0) {
                         throw new ModuleException(Errno.EBUSY, insertError(mod, Errno.EBUSY) + " (module " + target.name()
                                 + " it uses is still " + s.initstate() + ")");

@@ -107,6 +107,19 @@ public final class ModuleRefcount {
         return true;
     }
 
+    /**
+     * Gives back the base a successful {@link #tryRelease()} took, for a cascade replace that
+     * gives up after releasing some of its old instances because a later one is in use (no
+     * Linux counterpart: Linux never releases several modules as one step). Only under the module
+     * mutex, while the module is still LIVE; a {@link #tryGet()} in the window failed as if the
+     * module were going.
+     */
+    void restoreBase() {
+        if (!COUNT.compareAndSet(this, 0, BASE)) {
+            throw new IllegalStateException("base reference not released");
+        }
+    }
+
     /** References beyond the base: Linux {@code module_refcount()}; -1 once released. */
     public int references() {
         int c = count;

@@ -110,6 +110,34 @@ final class ModuleRegistry {
     }
 
     /**
+     * Cascade replace, inside {@link #locked}: reserves each of {@code mods} (UNFORMED, shadowed)
+     * beside the instance at the same index of {@code olds}, in one publish.
+     */
+    void reserveAllBeside(List<KernelModule> mods, List<KernelModule> olds) {
+        assert mutex.isHeldByCurrentThread();
+        RegistrySnapshot next = snapshot;
+        for (int i = 0; i < mods.size(); i++) {
+            KernelModule mod = mods.get(i);
+            mod.shadowed(true);
+            mod.replaces(olds.get(i));
+            olds.get(i).replacement(mod);
+            next = next.with(mod);
+        }
+        publish(next);
+    }
+
+    /**
+     * Cascade replace, inside {@link #locked}: every name moves from its old instance to its new
+     * one in one publish.
+     */
+    void moveNames(List<KernelModule> olds, List<KernelModule> mods) {
+        assert mutex.isHeldByCurrentThread();
+        olds.forEach(o -> o.shadowed(true));
+        mods.forEach(m -> m.shadowed(false));
+        publish(snapshot.reindexed());
+    }
+
+    /**
      * Replace, inside {@link #locked}: the name moves from {@code old} to {@code mod} in one
      * publish, so a lookup by name sees exactly one of them.
      */

@@ -63,6 +63,11 @@ final class FrameworkBundleHost implements BundleHost {
 
     @Override
     public Hosted install(ModuleManifest manifest, Bundle replaced) {
+        return install(manifest, replaced, Set.of());
+    }
+
+    @Override
+    public Hosted install(ModuleManifest manifest, Bundle replaced, Set<Bundle> shunned) {
         // a location of our own: never handed back a bundle someone else installed from the file;
         // a replacement's differs from the old instance's, which may come from the same file
         String location = "kmod4j:" + manifest.name() + ":" + manifest.path().toUri()
@@ -83,6 +88,11 @@ final class FrameworkBundleHost implements BundleHost {
                     replacements.installing.remove();
                 }
                 replacements.pairs.put(bundle.getBundleId(), replaced.getBundleId());
+                if (!shunned.isEmpty()) {
+                    Set<Long> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                    shunned.forEach(b -> ids.add(b.getBundleId()));
+                    replacements.shunned.put(bundle.getBundleId(), ids);
+                }
             }
             return new FrameworkHosted(bundle, manifest.filename());
         } catch (BundleException e) {
@@ -280,8 +290,7 @@ final class FrameworkBundleHost implements BundleHost {
         @Override
         public void uninstall() {
             long id = bundle.getBundleId();
-            replacements.pairs.keySet().removeIf(k -> k == id);
-            replacements.pairs.values().removeIf(v -> v == id);
+            replacements.forget(id);
             if (bundle.getState() != Bundle.UNINSTALLED) {
                 try {
                     bundle.uninstall();

@@ -29,11 +29,12 @@ import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleGuard;
 import org.kmod4j.api.ModuleState;
+import org.kmod4j.api.ReplaceOptions;
 import org.kmod4j.api.UnloadOptions;
 
 /**
  * Kernel torture (rcutorture / kmod.sh style): 8 threads doing random load, unload, replace
- * (a 2.0.0 jar of the name), tryGet/put, guarded enter/call, SRCU call and barrier, and requestModule (through a modprobe-like
+ * (a 2.0.0 jar of the name; half of them with --cascade, which replaces user with base), tryGet/put, guarded enter/call, SRCU call and barrier, and requestModule (through a modprobe-like
  * requester) on a few module names, some of which use others (holders) and one of which fails its
  * init at random. Module code re-enters the container: inits, exits, notifiers, SRCU callbacks
  * and guarded calls load, unload, request and synchronize (on modules of a lower rank, so the
@@ -84,6 +85,8 @@ public class KernelTortureTest extends KernelTestBase {
         final AtomicInteger ran = new AtomicInteger();
         volatile boolean freed;
         volatile boolean initFailed;
+        /** A replace's new instance (COMING beside the old one, which had the name). */
+        volatile boolean replacement;
         /** An injected fault at loadClass or start: COMING then GOING, init never ran. */
         volatile boolean faulted;
     }
@@ -161,6 +164,9 @@ public class KernelTortureTest extends KernelTestBase {
         kernel.notifiers().register((event, mod) -> {
             Life l = life(mod);
             l.events.add(event);
+            if (event == ModuleState.COMING && kernel.find(mod.name()).orElse(null) != mod) {
+                l.replacement = true; // the name is still the old instance's
+            }
             if (event == ModuleState.GOING) {
                 // GOING comes before the bundle is freed
                 if (!host.installed.containsKey(mod.bundle().getBundleId())) {
@@ -246,6 +252,8 @@ public class KernelTortureTest extends KernelTestBase {
         assertTrue("invariant violations by kind " + kinds + ":\n" + String.join("\n", violations.subList(0, Math.min(50, violations.size()))),
                 violations.isEmpty());
         assertTrue("some loads and unloads happened", ops.containsKey("load.ok") && ops.containsKey("unload.ok"));
+        assertTrue("some replaces, with and without --cascade, happened",
+                ops.containsKey("replace.ok") && ops.containsKey("replace-cascade.ok"));
     }
 
     private void count(String op) {
@@ -264,7 +272,7 @@ public class KernelTortureTest extends KernelTestBase {
                     case 2, 3 -> reference(name, r);
                     case 4, 5 -> guarded(name, r);
                     case 6 -> barrier(name);
-                    case 7 -> replace(name);
+                    case 7 -> replace(name, r.nextBoolean());
                     default -> request(name);
                 }
             } catch (ModuleException e) {
@@ -307,19 +315,27 @@ public class KernelTortureTest extends KernelTestBase {
         }
     }
 
-    private void replace(String name) {
+    /** A replace, or a replace --cascade (of base: user, which holds it, is replaced too). */
+    private void replace(String name, boolean cascade) {
+        String kind = cascade ? "replace-cascade" : "replace";
+        boolean holder = cascade && name.equals("base");
         try {
-            Module m = op(name, () -> kernel.replace(replacementOf.get(name), LoadOptions.defaults()));
+            java.util.function.Supplier<Module> replace = () -> op(name, () -> kernel.replace(replacementOf.get(name),
+                    LoadOptions.defaults(), ReplaceOptions.defaults().withCascade(cascade)));
+            Module m = holder ? op("user", replace) : replace.get();
             if (m.state() != ModuleState.LIVE && m.state() != ModuleState.GOING) {
-                violation("replace returned " + name + " in " + m.state());
+                violation(kind + " returned " + name + " in " + m.state());
             }
             afterUnload(name); // the old instance is freed
-            count("replace.ok");
+            if (holder) {
+                afterUnload("user");
+            }
+            count(kind + ".ok");
         } catch (ModuleException e) {
             if (!REPLACE_ERRORS.contains(e.errno()) && !injected(e)) {
-                violation("replace " + name + ": " + e.errno() + " " + e.getMessage());
+                violation(kind + " " + name + ": " + e.errno() + " " + e.getMessage());
             }
-            count("replace." + e.errno());
+            count(kind + "." + e.errno());
         }
     }
 
@@ -494,12 +510,14 @@ public class KernelTortureTest extends KernelTestBase {
             // The reads are not one snapshot: a new link takes its reference before it shows in the
             // holders, and a removed link is dropped before its reference is put. So only holders seen
             // both before and after the refcount read must be covered by it.
-            List<String> before = m.holders();
+            // Instances, not names: during a replace of a holder both of its instances hold m.
+            m.holders(); // links wires made since
+            List<KernelModule> before = ((KernelModule) m).holderModules();
             int rc = m.refcount();
-            List<String> holders = new java.util.ArrayList<>(before);
-            holders.retainAll(m.holders());
+            List<KernelModule> holders = new java.util.ArrayList<>(before);
+            holders.retainAll(((KernelModule) m).holderModules());
             if (m.state() == ModuleState.LIVE && rc >= 0 && rc < holders.size()) {
-                violation(m.name() + " refcount " + rc + " below its holders " + holders);
+                violation(m.name() + " refcount " + rc + " below its holders " + KernelModule.names(holders));
             }
             if (rc < -1) {
                 violation(m.name() + " refcount " + rc + " in " + m.state());
@@ -584,9 +602,11 @@ public class KernelTortureTest extends KernelTestBase {
     /** A freed instance: its whole lifecycle happened exactly once, in order. */
     private void verifyGone(Module m, Life l) {
         boolean failed = l.initFailed || l.faulted;
-        if (!failed && m.version().equals(REPLACEMENT_VERSION) && l.events.equals(List.of(ModuleState.COMING, ModuleState.GOING))
+        if (!failed && l.replacement && l.events.equals(List.of(ModuleState.COMING, ModuleState.GOING))
                 && l.inits.get() == 1 && l.exits.get() == 1 && l.queued.get() == l.ran.get()) {
-            return; // a replace abandoned after init (the old one got a holder or a reference): unloaded, never LIVE
+            // a replace abandoned after init (the old one got a holder or a reference, or another
+            // new instance of its cascade failed): unloaded, never LIVE
+            return;
         }
         List<ModuleState> expected = failed ? List.of(ModuleState.COMING, ModuleState.GOING)
                 : List.of(ModuleState.COMING, ModuleState.LIVE, ModuleState.GOING);

@@ -53,6 +53,14 @@ final class TestHost implements BundleHost {
         return h;
     }
 
+    /** A cascade replace's new bundle: never wired to the old ones, as the framework adapter's resolver hook does. */
+    @Override
+    public Hosted install(ModuleManifest manifest, Bundle replaced, Set<Bundle> shunned) {
+        TestHosted h = (TestHosted) install(manifest);
+        shunned.forEach(b -> h.shunned.add(b.getBundleId()));
+        return h;
+    }
+
     /** Bundles whose module name the filter names (the test host has no capabilities of its own). */
     @Override
     public Set<Long> providers(String namespace, String filter) {
@@ -82,6 +90,10 @@ final class TestHost implements BundleHost {
         volatile int state = Bundle.INSTALLED;
         /** Wires made after resolve, as a DynamicImport-Package makes them: ids of providers. */
         final Set<Long> laterWires = ConcurrentHashMap.newKeySet();
+        /** Bundles it must not be wired to (a cascade replace's old ones). */
+        final Set<Long> shunned = ConcurrentHashMap.newKeySet();
+        /** The X-Test-Uses wires made at resolve: fixed from then on, as a framework's wiring. */
+        volatile Set<Long> wired;
 
         TestHosted(long id, String name, Attributes attrs) {
             this.id = id;
@@ -117,6 +129,7 @@ final class TestHost implements BundleHost {
                 throw new ModuleException(Errno.ENOENT, "test host: unresolved " + why);
             }
             state = Bundle.RESOLVED;
+            wired = Set.copyOf(usesByName());
         }
 
         @Override
@@ -138,14 +151,20 @@ final class TestHost implements BundleHost {
 
         @Override
         public Set<Long> providers() {
+            Set<Long> w = wired;
+            Set<Long> ids = new LinkedHashSet<>(w != null ? w : usesByName());
+            ids.addAll(laterWires);
+            return ids;
+        }
+
+        private Set<Long> usesByName() {
             Set<Long> ids = new LinkedHashSet<>();
             String uses = attrs.getValue("X-Test-Uses");
             if (uses != null) {
                 for (String u : uses.trim().split("\\s+")) {
-                    installed.values().stream().filter(h -> h.name.equals(u)).forEach(h -> ids.add(h.id));
+                    installed.values().stream().filter(h -> h.name.equals(u) && !shunned.contains(h.id)).forEach(h -> ids.add(h.id));
                 }
             }
-            ids.addAll(laterWires);
             return ids;
         }
 

@@ -146,6 +146,21 @@ public class ModprobeIT extends KmodTestSupport {
     }
 
     @Test
+    public void replaceCascadeSwapsTheChainFromItsBase() {
+        ok(processor, "kmod:modprobe mp_a");
+        Module oldB = container.find("mp_b").get();
+        ok(processor, "kmod:modprobe --replace --cascade mp_c");
+        assertEquals("new inits in dependency order, then old exits in reverse",
+                List.of("init:mp_c", "init:mp_b", "init:mp_a", "init:mp_c", "init:mp_b", "init:mp_a",
+                        "exit:mp_a", "exit:mp_b", "exit:mp_c"), trace());
+        assertEquals(List.of("mp_a", "mp_b", "mp_c"), loaded());
+        assertTrue(oldB != container.find("mp_b").get());
+        assertEquals(List.of("mp_c"), container.find("mp_b").get().uses());
+        Kmod.CommandResult r = failing("kmod:modprobe --cascade mp_c");
+        assertTrue(r.toString(), r.err.contains("--cascade only applies to --replace"));
+    }
+
+    @Test
     public void diamondLoadsTheSharedDependencyOnce() {
         ok(processor, "kmod:modprobe mp-d");
         List<String> t = trace();

@@ -25,6 +25,7 @@ import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleNotifier;
 import org.kmod4j.api.ModuleState;
+import org.kmod4j.api.ReplaceOptions;
 import org.kmod4j.paxexam.KmodTestSupport;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -34,7 +35,8 @@ import org.osgi.framework.wiring.BundleWiring;
 /**
  * Zero-downtime replace on real Felix: callers through ModuleContext-style following proxies
  * (ModuleContainer.service) are never refused while the provider is replaced, a failed replace
- * leaves the old instance serving, and wiring holders refuse it as they refuse rmmod.
+ * leaves the old instance serving, wiring holders refuse it as they refuse rmmod, and --cascade
+ * replaces them with it.
  */
 public class ReplaceIT extends KmodTestSupport {
     private static final String GREETER = "(objectClass=org.kmod4j.examples.hello.Greeter)";
@@ -191,6 +193,162 @@ public class ReplaceIT extends KmodTestSupport {
                 () -> container.replace(KmodOptions.jar("tm-lib"), LoadOptions.defaults()));
         assertEquals("Module tm_lib is in use by: tm_user", e.getMessage());
         assertEquals(before, Kmod.lsmod(processor));
+    }
+
+    private static final String CHAIN = "mp_a(mp_b(mp_c()))";
+
+    /** mp_c ← mp_b ← mp_a (each imports the package of the next); mp_a's Supplier calls through all three. */
+    private List<Module> loadChain() {
+        System.clearProperty("kmod4j.itest.mp");
+        List<Module> chain = new ArrayList<>();
+        for (String m : List.of("mp-c", "mp-b", "mp-a")) {
+            chain.add(container.load(KmodOptions.jar(m), LoadOptions.defaults()));
+        }
+        return chain;
+    }
+
+    private static List<String> chainTrace() {
+        String t = System.getProperty("kmod4j.itest.mp", "");
+        return t.isEmpty() ? List.of() : List.of(t.split(","));
+    }
+
+    /** The bundles {@code bundle} imports packages from. */
+    private static List<Bundle> packageProviders(Bundle bundle) {
+        List<Bundle> providers = new ArrayList<>();
+        for (org.osgi.framework.wiring.BundleWire w : bundle.adapt(BundleWiring.class)
+                .getRequiredWires(org.osgi.framework.namespace.PackageNamespace.PACKAGE_NAMESPACE)) {
+            if (w.getProvider().getBundle().getBundleId() != 0) {
+                providers.add(w.getProvider().getBundle());
+            }
+        }
+        return providers;
+    }
+
+    /**
+     * --cascade through two levels: refused without it ("in use by"), then mp_c, mp_b and mp_a are
+     * replaced together while 4 callers run through mp_a's service (which runs the code of all
+     * three): not one call refused or failed; the new instances are wired to each other, never to
+     * an old one; inits in dependency order before any old exit, exits in reverse order.
+     */
+    @Test
+    public void cascadeReplacesTheHoldersThroughTwoLevelsWithoutARefusedCall() throws Exception {
+        List<Module> old = loadChain();
+        String before = Kmod.snapshot(context, container, processor);
+        ModuleException e = Kmod.failure(Errno.EWOULDBLOCK,
+                () -> container.replace(KmodOptions.jar("mp-c"), LoadOptions.defaults()));
+        assertEquals("Module mp_c is in use by: mp_b", e.getMessage());
+        Kmod.assertNoTrace("a replace refused by holders", before, context, container, processor);
+
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ModuleNotifier recorder = (event, mod) -> {
+            if (mod.name().startsWith("mp_")) {
+                events.add(event + " " + mod.name() + (old.contains(mod) ? " old" : " new"));
+            }
+        };
+        ServiceRegistration<ModuleNotifier> reg = context.registerService(ModuleNotifier.class, recorder, null);
+        @SuppressWarnings("unchecked")
+        java.util.function.Supplier<String> chain = container.service(context, java.util.function.Supplier.class,
+                "(kmod4j.testmodule=mp_a)", null);
+        Callers callers = new Callers(4, () -> {
+            String v = chain.get();
+            if (!CHAIN.equals(v)) {
+                throw new IllegalStateException("wrong answer " + v);
+            }
+        });
+        Module c2;
+        try (callers) {
+            callers.await(100);
+            c2 = container.replace(KmodOptions.jar("mp-c"), LoadOptions.defaults(), ReplaceOptions.defaults().withCascade(true));
+            callers.await(100);
+        } finally {
+            reg.unregister();
+        }
+        System.out.println("ReplaceIT cascade: " + callers);
+        assertEquals(callers.toString(), 0, callers.refused.get());
+        assertEquals(callers.toString(), 0, callers.failed.get());
+        assertEquals(List.of(
+                "COMING mp_c new", "COMING mp_b new", "COMING mp_a new",
+                "LIVE mp_c new", "LIVE mp_b new", "LIVE mp_a new",
+                "GOING mp_a old", "GOING mp_b old", "GOING mp_c old"), events);
+        assertEquals(List.of("init:mp_c", "init:mp_b", "init:mp_a", "init:mp_c", "init:mp_b", "init:mp_a",
+                "exit:mp_a", "exit:mp_b", "exit:mp_c"), chainTrace());
+        Module b2 = container.find("mp_b").get();
+        Module a2 = container.find("mp_a").get();
+        assertSame(c2, container.find("mp_c").get());
+        for (Module m : old) {
+            assertEquals(m.name(), ModuleState.GOING, m.state());
+            assertEquals(m.name(), Bundle.UNINSTALLED, m.bundle().getState());
+        }
+        assertEquals("new mp_b is wired to new mp_c", List.of(c2.bundle()), packageProviders(b2.bundle()));
+        assertEquals("new mp_a is wired to new mp_b", List.of(b2.bundle()), packageProviders(a2.bundle()));
+        assertEquals(List.of("mp_b"), c2.holders());
+        assertEquals(List.of("mp_a"), b2.holders());
+        assertEquals(CHAIN, chain.get());
+        assertEquals(List.of("mp_a", "mp_b", "mp_c"), Kmod.names(container).stream().sorted().toList());
+    }
+
+    /** A COMING veto of a holder's new instance: every new instance goes, every old one keeps serving. */
+    @Test
+    public void aVetoedHolderLeavesTheWholeOldChainServingWithoutARefusal() throws Exception {
+        List<Module> old = loadChain();
+        String before = Kmod.snapshot(context, container, processor);
+        ModuleNotifier veto = (event, mod) -> {
+            if (event == ModuleState.COMING && mod.name().equals("mp_b") && !old.contains(mod)) {
+                throw new ModuleException(Errno.EPERM, "not now");
+            }
+        };
+        ServiceRegistration<ModuleNotifier> reg = context.registerService(ModuleNotifier.class, veto, null);
+        @SuppressWarnings("unchecked")
+        java.util.function.Supplier<String> chain = container.service(context, java.util.function.Supplier.class,
+                "(kmod4j.testmodule=mp_a)", null);
+        Callers callers = new Callers(4, () -> {
+            if (!CHAIN.equals(chain.get())) {
+                throw new IllegalStateException("wrong answer");
+            }
+        });
+        try (callers) {
+            callers.await(100);
+            Kmod.failure(Errno.EPERM, () -> container.replace(KmodOptions.jar("mp-c"), LoadOptions.defaults(),
+                    ReplaceOptions.defaults().withCascade(true)));
+            callers.await(100);
+        } finally {
+            reg.unregister();
+        }
+        assertEquals(callers.toString(), 0, callers.refused.get());
+        assertEquals(callers.toString(), 0, callers.failed.get());
+        Kmod.assertNoTrace("a vetoed cascade", before, context, container, processor);
+        assertEquals("the new mp_c ran and went; no old exit",
+                List.of("init:mp_c", "init:mp_b", "init:mp_a", "init:mp_c", "exit:mp_c"), chainTrace());
+        for (Module m : old) {
+            assertSame(m, container.find(m.name()).get());
+            assertEquals(ModuleState.LIVE, m.state());
+        }
+    }
+
+    /** A module that only calls another's service does not hold it: a plain replace goes through. */
+    @Test
+    public void aServiceConsumerNeverBlocksAReplace() throws Exception {
+        Examples.load(container, "hello");
+        Module client = Examples.load(container, "greeter-client", "period_ms", "1");
+        Examples.awaitDmesg(container, "greeter_client: greeter available: hello", 1);
+        assertEquals(List.of(), container.find("hello").get().holders());
+        container.replace(Examples.jar("hello"), LoadOptions.of(Map.of("greeting", "hi")));
+        assertSame(client, container.find("greeter_client").get());
+        assertEquals(ModuleState.LIVE, client.state());
+    }
+
+    @Test
+    public void insmodReplaceCascadeInTheShell() throws Exception {
+        List<Module> old = loadChain();
+        String before = Kmod.snapshot(context, container, processor);
+        Kmod.CommandResult r = Kmod.run(processor, "insmod --cascade " + KmodOptions.jar("mp-c"));
+        assertTrue(r.toString(), r.toString().contains("--cascade only applies to --replace"));
+        Kmod.assertNoTrace("insmod --cascade without --replace", before, context, container, processor);
+        Kmod.ok(processor, "insmod --replace --cascade " + KmodOptions.jar("mp-c"));
+        for (Module m : old) {
+            assertTrue(m.name(), container.find(m.name()).get() != m);
+        }
+        assertEquals(List.of("mp_b"), container.find("mp_c").get().holders());
     }
 
     @Test

@@ -32,7 +32,8 @@ import org.kmod4j.launcher.Kmod4jProcesses.Run;
 
 /**
  * Fault test: {@code kill -9} (Process.destroyForcibly) of a running container while a client
- * script over the control socket loads, replaces ({@code insmod --replace hello.jar}) and unloads
+ * script over the control socket loads, replaces ({@code insmod --replace hello.jar}, and
+ * {@code insmod --replace --cascade cpufreq.jar}, which replaces acpi_cpufreq with it) and unloads
  * modules (hello, cpufreq, acpi_cpufreq which uses cpufreq) as fast as it can, and, every third round, while the container is still
  * restoring. After every kill: {@code <state dir>/modules.state} parses, every entry's jar copy is
  * there with its recorded SHA-256; the restart restores exactly the recorded modules, and lsmod
@@ -86,7 +87,8 @@ public class KillNineIT {
                 for (int i = 0; i < 40; i++) {
                     script.append("insmod ").append(CPUFREQ).append("; insmod ").append(HELLO).append(" count=").append(i)
                             .append("; insmod --replace ").append(HELLO).append(" count=").append(i + 1000)
-                            .append("; insmod ").append(ACPI).append("; rmmod acpi_cpufreq; rmmod hello; rmmod cpufreq; ");
+                            .append("; insmod ").append(ACPI).append("; insmod --replace --cascade ").append(CPUFREQ)
+                            .append("; rmmod acpi_cpufreq; rmmod hello; rmmod cpufreq; ");
                 }
                 script.append("insmod ").append(CPUFREQ).append("; insmod ").append(ACPI);
                 Path clientOut = logs.resolve("client-" + round + ".out");

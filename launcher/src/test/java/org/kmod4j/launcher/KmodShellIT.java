@@ -200,7 +200,7 @@ public class KmodShellIT {
     @Test
     public void insmodHelpIsTheUsageNotAFileNamedHelp() throws Exception {
         String shown = console.type("insmod --help");
-        assertTrue(shown, shown.contains("Usage: insmod [-hp] [--replace] [FILE] [key=value...]"));
+        assertTrue(shown, shown.contains("Usage: insmod [-hp] [--cascade] [--replace] [FILE] [key=value...]"));
         assertFalse(shown, shown.contains("could not"));
     }
 

@@ -90,4 +90,29 @@ public class RestartIT {
             assertTrue(lsmod.out(), lsmod.out().matches("(?s)Module +Size  Used by +State\nhello +\\d+  0 +Live\n"));
         }
     }
+
+    /** After a replace --cascade, the state holds the new instances of the module and its holder, and a restart loads both. */
+    @Test
+    public void aRestartAfterACascadeReplaceRestoresTheModuleAndItsHolder() throws Exception {
+        Path state = tmp.newFolder("state-cascade").toPath();
+        Path cwd = tmp.getRoot().toPath();
+        Path logs = cwd.resolve("logs-cascade");
+        Path jars = tmp.newFolder("jars-cascade").toPath();
+        Path cpufreq = Files.copy(Path.of(CPUFREQ), jars.resolve("cpufreq.jar"));
+        Path acpi = Files.copy(Path.of(ACPI), jars.resolve("acpi-cpufreq.jar"));
+        try (Container first = Kmod4jProcesses.start(state, logs, "--no-deploy").awaitReady()) {
+            Run script = client(cwd, state, "insmod " + cpufreq + "; insmod " + acpi + "; insmod --replace --cascade " + cpufreq);
+            assertEquals(script.err(), 0, script.status());
+            Run dmesg = client(cwd, state, "dmesg");
+            assertContains(dmesg.out(), "acpi_cpufreq: replaced ");
+            assertContains(dmesg.out(), " (cascade from cpufreq)\n");
+            first.kill();
+        }
+        try (Container second = Kmod4jProcesses.start(state, logs, "--no-deploy").awaitReady()) {
+            assertContains(Files.readString(second.out), "restored from the last run: cpufreq acpi_cpufreq\n");
+            Run lsmod = client(cwd, state, "lsmod");
+            assertTrue(lsmod.out(), lsmod.out().matches("(?s)Module +Size  Used by +State\n"
+                    + "acpi_cpufreq +\\d+  0 +Live\ncpufreq +\\d+  1 acpi_cpufreq +Live\n"));
+        }
+    }
 }

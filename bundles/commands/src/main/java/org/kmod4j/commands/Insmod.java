@@ -9,6 +9,7 @@ import org.apache.felix.service.command.Descriptor;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.LoadOptions;
 import org.kmod4j.api.ModuleException;
+import org.kmod4j.api.ReplaceOptions;
 import org.kmod4j.shell.CommandErrors;
 import org.kmod4j.shell.KmodCommandLine;
 
@@ -17,10 +18,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code insmod [--permanent] [--replace] FILE [key=value ...]}: loads one module jar, no
+ * {@code insmod [--permanent] [--replace [--cascade]] FILE [key=value ...]}: loads one module jar, no
  * dependency resolution (that is modprobe's job). Silent on success, like kmod's insmod. Options
  * come before FILE; the words after it are the module's parameters. {@code --replace} replaces
- * the loaded module of the jar's name without downtime ({@link org.kmod4j.api.ModuleContainer#replace}).
+ * the loaded module of the jar's name without downtime ({@link org.kmod4j.api.ModuleContainer#replace}),
+ * with {@code --cascade} together with the modules wired to it.
  */
 public final class Insmod {
 
@@ -32,6 +34,10 @@ public final class Insmod {
         @Option(names = "--replace", description = "Replace the loaded module of that name without downtime"
                 + " (refused while modules are wired to it).")
         boolean replace;
+
+        @Option(names = "--cascade", description = "With --replace: replace the modules wired to it too, in"
+                + " dependency order.")
+        boolean cascade;
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
         boolean help;
@@ -51,15 +57,19 @@ public final class Insmod {
         this.container = container;
     }
 
-    @Descriptor("insert a module jar into the container: insmod [-p|--permanent] [--replace] FILE [key=value ...]")
+    @Descriptor("insert a module jar into the container: insmod [-p|--permanent] [--replace [--cascade]] FILE"
+            + " [key=value ...]")
     public void insmod(CommandSession session,
-            @Descriptor("[-p|--permanent] [--replace] FILE [key=value ...]") String... arguments) {
+            @Descriptor("[-p|--permanent] [--replace [--cascade]] FILE [key=value ...]") String... arguments) {
         Options options = new Options();
         if (!KmodCommandLine.parse(session, options, true, arguments)) {
             return;
         }
         if (options.file == null) {
             throw CommandErrors.usage(session, "insmod", "missing filename.");
+        }
+        if (options.cascade && !options.replace) {
+            throw CommandErrors.usage(session, "insmod", "--cascade only applies to --replace.");
         }
         try {
             if (options.file.isBlank()) {
@@ -70,7 +80,7 @@ public final class Insmod {
             LoadOptions load = LoadOptions.of(LoadOptions.parseParameters(options.parameters))
                     .withPermanent(options.permanent);
             if (options.replace) {
-                container.get().replace(jar, load);
+                container.get().replace(jar, load, ReplaceOptions.defaults().withCascade(options.cascade));
             } else {
                 container.get().load(jar, load);
             }

@@ -28,6 +28,7 @@ import org.kmod4j.api.ModuleInfo;
 import org.kmod4j.api.ModuleRef;
 import org.kmod4j.api.ModuleState;
 import org.kmod4j.api.ParameterSpec;
+import org.kmod4j.api.ReplaceOptions;
 import org.kmod4j.api.SrcuDomain;
 import org.kmod4j.api.Taint;
 import org.kmod4j.api.UnloadOptions;
@@ -160,7 +161,7 @@ final class Fakes {
             unloaded.add(name);
         }
 
-        @Override public Module replace(Path jar, LoadOptions options) {
+        @Override public Module replace(Path jar, LoadOptions options, ReplaceOptions replace) {
             throw new ModuleException(Errno.ENOEXEC, "could not insert module " + jar + ": Invalid module format");
         }
 

@@ -23,6 +23,7 @@ import org.kmod4j.api.Module;
 import org.kmod4j.api.ModuleContainer;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleState;
+import org.kmod4j.api.ReplaceOptions;
 import org.kmod4j.api.UnloadOptions;
 import org.osgi.framework.Bundle;
 
@@ -228,7 +229,8 @@ final class Modprobe {
      * {@code modprobe --replace NAME [k=v ...]}: the loaded module NAME is replaced by its jar in
      * the index, with the options of modprobe.d and the command line, without downtime. Its
      * dependencies are loaded already (the old instance holds them); the container refuses the
-     * replace while other modules are wired to NAME.
+     * replace while other modules are wired to NAME, unless {@code --cascade} replaces them too
+     * (each from the jar it was loaded from).
      */
     private Module replace(String nameOrAlias, Map<String, String> parameters, ModprobeOptions o, ModprobeConfig conf) {
         Lookup lookup = lookup(nameOrAlias, o, conf);
@@ -238,7 +240,7 @@ final class Modprobe {
         IndexEntry target = lookup.entries.get(0);
         Map<String, String> params = new LinkedHashMap<>(conf.options(target.name));
         params.putAll(parameters);
-        return env.container().replace(target.path, LoadOptions.of(params));
+        return env.container().replace(target.path, LoadOptions.of(params), ReplaceOptions.defaults().withCascade(o.cascade));
     }
 
     // ---- insert ----------------------------------------------------------------------------

@@ -40,7 +40,7 @@ public final class ModprobeCommands {
     }
 
     @Descriptor("add or remove modules with their dependencies: modprobe [-n] [--first-time] [-D] [-r] [-w MS] [-b] [-a]"
-            + " [-d DIR] [--replace] NAME|ALIAS [key=value ...]")
+            + " [-d DIR] [--replace [--cascade]] NAME|ALIAS [key=value ...]")
     public void modprobe(CommandSession session, @Descriptor("options, then NAME|ALIAS and its parameters key=value")
             String... arguments) {
         ModprobeOptions o = new ModprobeOptions();

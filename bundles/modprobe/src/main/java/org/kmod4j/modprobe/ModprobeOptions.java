@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * modprobe's command line: {@code modprobe [-n] [--first-time] [-D] [-r] [-w MS] [-b] [-a]
- * [-d DIR] [--replace] NAME|ALIAS [key=value ...]}, parsed by picocli. Options end at the first operand (as
+ * [-d DIR] [--replace [--cascade]] NAME|ALIAS [key=value ...]}, parsed by picocli. Options end at the first operand (as
  * in kmod); without {@code -a} (and without {@code -r}) the first operand is the module and the
  * rest are its parameters; with {@code -a} or {@code -r} every operand is a module.
  */
@@ -41,6 +41,10 @@ final class ModprobeOptions {
     @Option(names = "--replace", description = "Replace the loaded module by the index's jar without downtime"
             + " (ModuleContainer.replace).")
     boolean replace;
+
+    @Option(names = "--cascade", description = "With --replace: replace the modules wired to it too, in dependency"
+            + " order.")
+    boolean cascade;
 
     @Option(names = {"-b", "--use-blacklist"}, description = "Apply modprobe.conf's blacklist to names too, not only"
             + " to aliases.")
@@ -116,6 +120,9 @@ final class ModprobeOptions {
         }
         if (replace && (remove || all || dryRun || showDepends)) {
             throw new ModuleException(Errno.EINVAL, "--replace cannot be combined with -r, -a, -n or -D");
+        }
+        if (cascade && !replace) {
+            throw new ModuleException(Errno.EINVAL, "--cascade only applies to --replace");
         }
         if (waitMillis > 0 && !remove) {
             throw new ModuleException(Errno.EINVAL, "-w/--wait only applies to -r/--remove");

@@ -32,6 +32,24 @@ public class ModprobeOptionsTest {
     }
 
     @Test
+    public void cascadeGoesWithReplaceOnlyAndTheUsageShowsIt() {
+        ModprobeOptions o = ModprobeOptions.parse("--replace", "--cascade", "mp_c", "k=v");
+        assertTrue(o.replace && o.cascade);
+        assertEquals(List.of("mp_c"), o.modules);
+        assertTrue(!ModprobeOptions.parse("--replace", "mp_c").cascade);
+        try {
+            ModprobeOptions.parse("--cascade", "mp_c");
+            fail("--cascade without --replace");
+        } catch (ModuleException e) {
+            assertEquals(org.kmod4j.api.Errno.EINVAL, e.errno());
+            assertEquals("--cascade only applies to --replace", e.getMessage());
+        }
+        String usage = new picocli.CommandLine(new ModprobeOptions()).getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
+        assertTrue(usage, usage.startsWith("Usage: modprobe [-abDhnr] [--cascade] [--first-time] [--replace]"));
+        assertTrue(usage, usage.matches("(?s).*\\n +--cascade +With --replace: replace the modules wired to it too.*"));
+    }
+
+    @Test
     public void replaceTakesOneNameAndItsParameters() {
         ModprobeOptions o = ModprobeOptions.parse("--replace", "mp_a", "k=v");
         assertTrue(o.replace);

@@ -1,5 +1,8 @@
 package org.kmod4j.testmodules.mp.a;
 
+import java.util.Hashtable;
+import java.util.function.Supplier;
+
 import org.kmod4j.testmodules.mp.b.BModule;
 import org.kmod4j.api.ModuleContext;
 import org.kmod4j.api.ModuleInit;
@@ -18,9 +21,14 @@ public class AModule implements ModuleInit {
         return NAME + "(" + BModule.value() + ")";
     }
 
+    /** Also registers {@link #value()} as a {@code Supplier} (kmod4j.testmodule=mp_a): a call through the chain's code. */
     @Override
     public void init(ModuleContext context) {
         Trace.record("init:" + NAME);
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("kmod4j.testmodule", NAME);
+        Supplier<String> chain = AModule::value;
+        context.bundleContext().registerService(Supplier.class.getName(), chain, props);
     }
 
     @Override
