@@ -48,7 +48,7 @@ final class CascadeReplacer {
     KernelModule replace(Path jar, LoadOptions options) {
         Objects.requireNonNull(jar, "jar");
         List<KernelModule> olds;
-        try (ModuleManifest manifest = ModuleManifest.read(jar)) {
+        try (ModuleManifest manifest = ModuleManifest.read(jar, kernel.copies)) {
             KernelModule root = kernel.registry.snapshot().entry(manifest.name());
             olds = root == null || root.state() != ModuleState.LIVE ? List.of() : dependencyOrder(root);
         }
@@ -119,7 +119,7 @@ final class CascadeReplacer {
             throw new ModuleException(Errno.ENOENT, "Module " + old.name() + " cannot be replaced: its jar is not known");
         }
         LoadInfo info = new LoadInfo(jar, options);
-        ModuleManifest manifest = ModuleManifest.read(jar);
+        ModuleManifest manifest = ModuleManifest.read(jar, kernel.copies);
         info.manifest = manifest;
         try {
             if (!manifest.name().equals(old.name())) {

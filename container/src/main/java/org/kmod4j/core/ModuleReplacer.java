@@ -36,7 +36,7 @@ final class ModuleReplacer {
         Objects.requireNonNull(jar, "jar");
         LoadInfo info = new LoadInfo(jar, options);
         kernel.waits.enter(info);
-        try (ModuleManifest manifest = ModuleManifest.read(jar)) {
+        try (ModuleManifest manifest = ModuleManifest.read(jar, kernel.copies)) {
             info.manifest = manifest;
             info.params = ModuleParameters.resolve(manifest, options.parameters());
             info.permanent = options.permanent() || manifest.permanent();

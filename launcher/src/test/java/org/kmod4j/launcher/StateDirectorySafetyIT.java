@@ -146,10 +146,12 @@ public class StateDirectorySafetyIT {
             assertEquals(0, client(cwd, state, "insmod", HELLO).status());
             assertEquals(1, client(cwd, state, "insmod", bad.toString()).status());
             assertEquals(1, client(cwd, state, "modinfo", bad.toString()).status());
+            assertEquals(0, client(cwd, state, "insmod", "--replace", HELLO).status());
+            assertEquals(0, client(cwd, state, "insmod", "--replace", "--cascade", HELLO).status());
             assertEquals("nothing in the shared temporary folder", List.of(), loadingDirs(temp));
             assertTrue(Files.isDirectory(state.resolve("loading"), LinkOption.NOFOLLOW_LINKS));
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("loading"))));
-            assertEquals("no copy left after a load, a failed load and a modinfo", List.of(), list(state.resolve("loading")));
+            assertEquals("no copy left after a load, a failed load, a modinfo and two replaces", List.of(), list(state.resolve("loading")));
             container.process.destroy(); // SIGTERM, as Ctrl-C: the JVM exits without stopping the framework
             assertTrue("the container ends on SIGTERM", container.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
             assertFalse("removed when the container's JVM exits", Files.exists(state.resolve("loading")));
