@@ -38,7 +38,13 @@ public interface ModuleEvent {
         /** An unloaded module's class loader is still reachable. */
         LEAK,
         /** A deploy folder loaded or unloaded a module, or refused a file. */
-        DEPLOY
+        DEPLOY,
+        /**
+         * A loaded module was replaced by a new instance without downtime ({@code insmod --replace});
+         * {@link #duration()} is from the start of the replace until the new instance was LIVE. The
+         * old instance's grace period and exit follow, as GRACE_PERIOD events.
+         */
+        REPLACE
     }
 
     /** Severity, as printk levels. */

@@ -119,6 +119,7 @@ final class CascadeReplacer {
             throw new ModuleException(Errno.ENOENT, "Module " + old.name() + " cannot be replaced: its jar is not known");
         }
         LoadInfo info = new LoadInfo(jar, options);
+        info.span = kernel.log().loadStarted();
         ModuleManifest manifest = ModuleManifest.read(jar, kernel.copies);
         info.manifest = manifest;
         try {
@@ -166,9 +167,9 @@ final class CascadeReplacer {
                 KernelModule mod = mods.get(i);
                 kernel.notifiers.live(mod); // followers move to the new instances first
                 mod.refs().putInit();
-                kernel.log().info(mod.name() + ": replaced " + olds.get(i).version() + " by " + mod.version()
+                kernel.log().replaced(mod, mod.name() + ": replaced " + olds.get(i).version() + " by " + mod.version()
                         + (mod.parameters().isEmpty() ? "" : " " + mod.parameters())
-                        + (i == 0 ? "" : " (cascade from " + root.name() + ")"));
+                        + (i == 0 ? "" : " (cascade from " + root.name() + ")"), infos.get(i).span);
                 if (!infos.get(i).verdict.trusted && kernel.signatures.checks()) {
                     mod.taint(Taint.UNSIGNED_MODULE);
                     kernel.taint(Taint.UNSIGNED_MODULE, mod.name() + ": module verification failed: signature and/or"
@@ -179,7 +180,8 @@ final class CascadeReplacer {
             mods.forEach(KernelModule::finishLoading);
             for (int i = olds.size() - 1; i >= 0; i--) { // users first, as modprobe -r removes them
                 kernel.registry.replacedGoing(olds.get(i));
-                ModuleTeardown.unload(kernel, olds.get(i));
+                KernelLog.Span freeing = kernel.log().unloadStarted();
+                kernel.log().replacedFreed(olds.get(i).name(), freeing, ModuleTeardown.unload(kernel, olds.get(i)));
             }
         }
         return root;

@@ -98,6 +98,23 @@ public final class KernelLog {
         ((ModuleLoadEvent) span.jfr).commit(mod.name(), mod.version(), mod.filename());
     }
 
+    /**
+     * A replace's new instance is LIVE: a REPLACE event, and in JFR the new instance's
+     * {@code ModuleLoad} (the span began with the replace).
+     */
+    public void replaced(KernelModule mod, String text, Span span) {
+        publish(new KernelEvent.Draft(Type.REPLACE, Level.INFO, text).module(mod.name()).duration(span.elapsed()));
+        ((ModuleLoadEvent) span.jfr).commit(mod.name(), mod.version(), mod.filename());
+    }
+
+    /**
+     * A replaced instance is freed: only JFR's {@code ModuleUnload} (with its grace period and
+     * exit); the log said "replaced" already, and the name is still loaded.
+     */
+    public void replacedFreed(String module, Span span, ModuleTeardown.Times times) {
+        ((ModuleUnloadEvent) span.jfr).commit(module, false, times.gracePeriodNanos, times.exitNanos);
+    }
+
     public Span unloadStarted() {
         return new Span(new ModuleUnloadEvent());
     }

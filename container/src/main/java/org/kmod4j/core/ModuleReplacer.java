@@ -35,6 +35,7 @@ final class ModuleReplacer {
     KernelModule replace(Path jar, LoadOptions options) {
         Objects.requireNonNull(jar, "jar");
         LoadInfo info = new LoadInfo(jar, options);
+        info.span = kernel.log().loadStarted();
         kernel.waits.enter(info);
         try (ModuleManifest manifest = ModuleManifest.read(jar, kernel.copies)) {
             info.manifest = manifest;
@@ -69,13 +70,14 @@ final class ModuleReplacer {
         try {
             kernel.notifiers.live(mod); // followers move to mod before old goes GOING
             mod.refs().putInit();
-            kernel.log().info(mod.name() + ": replaced " + old.version() + " by " + mod.version()
-                    + (mod.parameters().isEmpty() ? "" : " " + mod.parameters()));
+            kernel.log().replaced(mod, mod.name() + ": replaced " + old.version() + " by " + mod.version()
+                    + (mod.parameters().isEmpty() ? "" : " " + mod.parameters()), info.span);
         } finally {
             mod.finishLoading();
             // the old instance's base reference is gone and its name moved: it only has to go
             kernel.registry.replacedGoing(old);
-            ModuleTeardown.unload(kernel, old);
+            KernelLog.Span freeing = kernel.log().unloadStarted();
+            kernel.log().replacedFreed(old.name(), freeing, ModuleTeardown.unload(kernel, old));
         }
     }
 

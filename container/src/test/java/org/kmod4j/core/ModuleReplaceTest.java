@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 import org.junit.Test;
 import org.kmod4j.api.Errno;
 import org.kmod4j.api.Module;
+import org.kmod4j.api.ModuleEvent;
 import org.kmod4j.api.ModuleException;
 import org.kmod4j.api.ModuleState;
 
@@ -46,6 +47,12 @@ public class ModuleReplaceTest extends KernelTestBase {
         assertEquals(1, kernel.modules().size());
         assertEquals(1, host.installed.size());
         assertTrue(log.entries().toString().contains("m: replaced 1.0.0 by 2.0.0"));
+        List<ModuleEvent> typed = kernel.events(0).stream()
+                .filter(e -> e.module().equals(java.util.Optional.of("m")) && e.level() != ModuleEvent.Level.DEBUG)
+                .toList();
+        assertEquals("the load, then one REPLACE (no LOAD or UNLOAD of the name for the replace)",
+                List.of(ModuleEvent.Type.LOAD, ModuleEvent.Type.REPLACE), typed.stream().map(ModuleEvent::type).toList());
+        assertTrue("the replace's duration: start to the new instance LIVE", typed.get(1).duration().toNanos() > 0);
     }
 
     @Test

@@ -30,16 +30,17 @@ public class FlightRecorderIT {
         Path recording = tmp.getRoot().toPath().resolve("x.jfr");
         String hello = property("example.hello");
         run(List.of(tool("java"), "-XX:StartFlightRecording=filename=" + recording, "-jar", property("kmod4j.jar"),
-                "--state-dir", tmp.newFolder().toString(), "-c", "insmod " + hello + "; rmmod hello"));
+                "--state-dir", tmp.newFolder().toString(), "-c", "insmod " + hello + "; insmod --replace " + hello + "; rmmod hello"));
 
         String load = run(List.of(tool("jfr"), "print", "--events", "org.kmod4j.ModuleLoad", recording.toString()));
         assertTrue(load, load.contains("org.kmod4j.ModuleLoad {"));
         assertTrue(load, load.contains("module = \"hello\""));
         assertTrue("a load takes time: " + load, load.matches("(?s).*duration = [0-9.]+ (ms|s)\\b.*"));
+        assertEquals("the load and the replace's new instance: " + load, 2, load.split("org.kmod4j.ModuleLoad \\{", -1).length - 1);
 
         String unload = run(List.of(tool("jfr"), "print", "--events", "org.kmod4j.ModuleUnload,org.kmod4j.GracePeriod",
                 recording.toString()));
-        assertTrue(unload, unload.contains("org.kmod4j.ModuleUnload {"));
+        assertEquals("the replaced instance and the rmmod: " + unload, 2, unload.split("org.kmod4j.ModuleUnload \\{", -1).length - 1);
         assertTrue(unload, unload.contains("gracePeriod = "));
         assertTrue(unload, unload.contains("exit = "));
         assertTrue(unload, unload.contains("org.kmod4j.GracePeriod {"));
