@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -71,7 +70,7 @@ final class FrameSender implements Runnable {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 if (len > 0) {
-                    queue(ByteBuffer.allocate(5 + len).put(type).putInt(len).put(b, off, len).array());
+                    queue(ControlProtocol.frame(type, b, off, len));
                 }
             }
         };
@@ -88,7 +87,7 @@ final class FrameSender implements Runnable {
         boolean interrupted = false;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         byte[][] last = broken ? new byte[][] {END}
-                : new byte[][] {ByteBuffer.allocate(5).put(ControlProtocol.EXIT).putInt(status).array(), END};
+                : new byte[][] {ControlProtocol.exitFrame(status), END};
         for (int i = 0; i < last.length; ) {
             try {
                 if (frames.offer(last[i], Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {

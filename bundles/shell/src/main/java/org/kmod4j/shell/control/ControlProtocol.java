@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -90,9 +91,7 @@ public final class ControlProtocol {
                 return;
             }
             synchronized (out) {
-                out.writeByte(type);
-                out.writeInt(len);
-                out.write(b, off, len);
+                out.write(frame(type, b, off, len));
                 out.flush();
             }
         }
@@ -107,9 +106,18 @@ public final class ControlProtocol {
 
     public static void writeExit(DataOutputStream out, int status) throws IOException {
         synchronized (out) {
-            out.writeByte(EXIT);
-            out.writeInt(status);
+            out.write(exitFrame(status));
             out.flush();
         }
+    }
+
+    /** An output frame as it goes on the wire: {@code byte type, int len, len bytes}. */
+    public static byte[] frame(byte type, byte[] b, int off, int len) {
+        return ByteBuffer.allocate(5 + len).put(type).putInt(len).put(b, off, len).array();
+    }
+
+    /** The last frame: {@code byte EXIT, int status}. */
+    public static byte[] exitFrame(int status) {
+        return ByteBuffer.allocate(5).put(EXIT).putInt(status).array();
     }
 }
